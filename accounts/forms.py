@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Profile
+
+# Time zones a person in our markets is likely to pick first, then every other one.
+_COMMON_ZONES = ["Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Singapore", "UTC"]
+
+
+def _time_zone_choices() -> list[tuple[str, str]]:
+    rest = sorted(zoneinfo.available_timezones() - set(_COMMON_ZONES))
+    return [(zone, zone) for zone in [*_COMMON_ZONES, *rest]]
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=_time_zone_choices)
+
+    class Meta:
+        model = Profile
+        fields = [
+            "full_name",
+            "phone",
+            "preferred_language",
+            "preferred_channel",
+            "time_zone",
+            "contact_from",
+            "contact_until",
+        ]
+        widgets = {
+            "contact_from": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "contact_until": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+        }
+        help_texts = {
+            "contact_from": _("We will not call or message you outside these hours."),
+        }
+
+    def clean_phone(self) -> str:
+        phone: str = self.cleaned_data["phone"].strip()
+        digits = phone.replace(" ", "").replace("-", "")
+        if digits and not (digits.lstrip("+").isdigit() and 6 <= len(digits.lstrip("+")) <= 15):
+            raise forms.ValidationError(
+                _("Enter a phone number of 6 to 15 digits, optionally starting with +.")
+            )
+        return phone
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("contact_from"), cleaned.get("contact_until")
+        if start and end and start >= end:
+            self.add_error(
+                "contact_until", _("The start of your contact hours must be before the end.")
+            )
+        return cleaned

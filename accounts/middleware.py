@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
+
+# What a staff member without MFA may still open: the MFA set-up itself, reauthentication it
+# may ask for, logging out, switching language, and the health probe.
+_ALLOWED_WITHOUT_MFA = {
+    "mfa_index",
+    "mfa_activate_totp",
+    "mfa_generate_recovery_codes",
+    "mfa_view_recovery_codes",
+    "mfa_download_recovery_codes",
+    "account_reauthenticate",
+    "account_logout",
+    "set_language",
+    "healthz",
+}
+
+
+class StaffMFARequiredMiddleware:
+    """Send a bank-staff user who has not set up TOTP to do so before any other page opens."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        user = request.user
+        if user.is_authenticated and user.is_bank_staff and not self._allowed(request):
+            if not is_mfa_enabled(user, ["totp"]):
+                return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+    @staticmethod
+    def _allowed(request: HttpRequest) -> bool:
+        if request.path_info.startswith(("/static/", "/favicon")):
+            return True
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return True
+        return match.url_name in _ALLOWED_WITHOUT_MFA
+
+
+__all__ = ["HttpResponse", "StaffMFARequiredMiddleware"]

@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+import zoneinfo
+from datetime import time
+from functools import cached_property
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.managers import UserManager
+from accounts.roles import ROLE_PERMISSION_CHOICES, ROLE_PRECEDENCE, STAFF_ROLES, Role
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in: a cardholder or a member of the bank's staff.
+
+    The email address is the login. Roles are Django groups (see `accounts.roles`); `is_staff`
+    keeps Django's meaning (may open the admin site) and is unrelated to the bank-staff roles.
+    """
+
+    email = models.EmailField(_("email address"), unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("admin site access"),
+        default=False,
+        help_text=_("Whether the user may open the Django admin site."),
+    )
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        permissions = ROLE_PERMISSION_CHOICES
+
+    def __str__(self) -> str:
+        return self.email
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        return frozenset(group.name for group in self.groups.all())
+
+    @property
+    def role(self) -> str | None:
+        """The role that decides the landing page, or None for a user with no role yet."""
+        for role in ROLE_PRECEDENCE:
+            if role in self.role_names:
+                return role
+        return None
+
+    @property
+    def is_bank_staff(self) -> bool:
+        """Works for the bank (agent, supervisor, admin, editor): must use MFA."""
+        return bool(self.role_names & STAFF_ROLES)
+
+    @property
+    def display_name(self) -> str:
+        profile = getattr(self, "profile", None)
+        return profile.full_name if profile and profile.full_name else self.email
+
+
+class ContactChannel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("Text message")
+    PHONE = "phone", _("Phone call")
+    IN_APP = "in_app", _("Message in this service")
+    POST = "post", _("Letter")
+
+
+def _validate_time_zone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(_("Choose a time zone from the list."), code="time_zone") from None
+
+
+class Profile(models.Model):
+    """How to address and reach a person, and when they may be contacted."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    phone = models.CharField(_("phone number"), max_length=32, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    preferred_channel = models.CharField(
+        _("preferred contact channel"),
+        max_length=10,
+        choices=ContactChannel.choices,
+        default=ContactChannel.IN_APP,
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Shanghai", validators=[_validate_time_zone]
+    )
+    contact_from = models.TimeField(_("contact me from"), default=time(9, 0))
+    contact_until = models.TimeField(_("contact me until"), default=time(20, 0))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(contact_from__lt=models.F("contact_until")),
+                name="profile_contact_hours_ordered",
+                violation_error_message=_("The start of your contact hours must be before the end."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or str(self.user)
+
+
+class AuditEvent(models.Model):
+    """An append-only record of a change made outside a case (profiles, roles, enrolment).
+
+    Case changes have their own timeline (`cases.CaseEvent`); this is the same idea for the
+    person. Rows are never updated or deleted by the application.
+    """
+
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    action = models.CharField(max_length=64)
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.subject_id}"
+
+
+__all__ = ["AuditEvent", "ContactChannel", "Profile", "Role", "User"]

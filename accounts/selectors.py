@@ -1,0 +1,17 @@
+"""Reads about people, scoped to who is asking."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from accounts.models import Profile, User
+
+
+def profile_for(*, user: User) -> Profile:
+    """The user's own profile, created on first use for users made outside our services."""
+    profile, _created = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+def audit_events_for(*, user: User) -> QuerySet:
+    return user.audit_events.select_related("actor")[:50]

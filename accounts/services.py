@@ -1,0 +1,100 @@
+"""Use cases that change people: creating users, their roles and profiles.
+
+Each service is keyword-only, runs in one transaction and leaves an `AuditEvent`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from accounts.models import AuditEvent, Profile, User
+from accounts.roles import Role
+
+
+def audit_record(*, actor: User | None, subject: User, action: str, changes: dict[str, Any]) -> AuditEvent:
+    return AuditEvent.objects.create(actor=actor, subject=subject, action=action, changes=changes)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    password: str | None,
+    role: Role,
+    full_name: str = "",
+    preferred_language: str = "en",
+    email_verified: bool = False,
+    actor: User | None = None,
+) -> User:
+    """Create a user with one role and an empty profile.
+
+    Staff accounts are created by an administrator (or the demo seeder); cardholders usually
+    sign up themselves, which goes through `cardholder_signed_up` instead.
+    """
+    user = User.objects.create_user(email=email, password=password)
+    user.groups.add(Group.objects.get(name=role))
+    Profile.objects.create(user=user, full_name=full_name, preferred_language=preferred_language)
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=email_verified)
+    audit_record(
+        actor=actor,
+        subject=user,
+        action="user_created",
+        changes={"role": str(role), "email_verified": email_verified},
+    )
+    return user
+
+
+@transaction.atomic
+def cardholder_signed_up(*, user: User, preferred_language: str) -> None:
+    """Give a self-registered user the cardholder role and a profile in their language."""
+    user.groups.add(Group.objects.get(name=Role.CARDHOLDER))
+    Profile.objects.get_or_create(user=user, defaults={"preferred_language": preferred_language})
+    audit_record(actor=user, subject=user, action="signed_up", changes={"role": Role.CARDHOLDER})
+
+
+@transaction.atomic
+def role_assign(*, user: User, role: Role, actor: User) -> None:
+    """Replace the user's roles with `role`."""
+    before = sorted(user.groups.values_list("name", flat=True))
+    user.groups.set([Group.objects.get(name=role)])
+    user.__dict__.pop("role_names", None)
+    audit_record(
+        actor=actor,
+        subject=user,
+        action="role_assigned",
+        changes={"roles": {"old": before, "new": [str(role)]}},
+    )
+
+
+PROFILE_FIELDS = (
+    "full_name",
+    "phone",
+    "preferred_language",
+    "preferred_channel",
+    "time_zone",
+    "contact_from",
+    "contact_until",
+)
+
+
+@transaction.atomic
+def profile_update(*, profile: Profile, actor: User, **values: Any) -> Profile:
+    """Change profile fields; records old and new values of what actually changed."""
+    unknown = set(values) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not profile fields: {', '.join(sorted(unknown))}")
+    changes: dict[str, dict[str, str]] = {}
+    for field, new in values.items():
+        old = getattr(profile, field)
+        if old != new:
+            changes[field] = {"old": str(old), "new": str(new)}
+            setattr(profile, field, new)
+    if changes:
+        profile.full_clean()
+        profile.save()
+        audit_record(actor=actor, subject=profile.user, action="profile_updated", changes=changes)
+    return profile

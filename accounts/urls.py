@@ -1,0 +1,14 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("portal/", views.cardholder_dashboard, name="cardholder_dashboard"),
+    path("staff/", views.agent_dashboard, name="agent_dashboard"),
+    path("supervisor/", views.supervisor_dashboard, name="supervisor_dashboard"),
+    path("administration/", views.admin_dashboard, name="admin_dashboard"),
+    path("editor/", views.editor_dashboard, name="editor_dashboard"),
+    path("me/profile/", views.profile_edit, name="profile"),
+]

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts import selectors, services
+from accounts.access import any_user, permission_required
+from accounts.forms import ProfileForm
+from accounts.roles import Perm, Role
+
+_DASHBOARD_FOR_ROLE = {
+    Role.CARDHOLDER: "accounts:cardholder_dashboard",
+    Role.AGENT: "accounts:agent_dashboard",
+    Role.SUPERVISOR: "accounts:supervisor_dashboard",
+    Role.ADMIN: "accounts:admin_dashboard",
+    Role.EDITOR: "accounts:editor_dashboard",
+}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Public: what the service is for, and the way in."""
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    return render(request, "accounts/home.html")
+
+
+@any_user
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Send each person to their own role's dashboard."""
+    role = request.user.role
+    if role is None:
+        return render(request, "accounts/no_role.html", status=403)
+    return redirect(_DASHBOARD_FOR_ROLE[role])
+
+
+@permission_required(Perm.USE_PORTAL)
+def cardholder_dashboard(request: HttpRequest) -> HttpResponse:
+    profile = selectors.profile_for(user=request.user)
+    return render(request, "accounts/dashboard_cardholder.html", {"profile": profile})
+
+
+def _staff_context(request: HttpRequest) -> dict[str, object]:
+    return {"mfa_enabled": is_mfa_enabled(request.user, ["totp"])}
+
+
+@permission_required(Perm.WORK_CASES)
+def agent_dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/dashboard_agent.html", _staff_context(request))
+
+
+@permission_required(Perm.APPROVE_OFFERS)
+def supervisor_dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/dashboard_supervisor.html", _staff_context(request))
+
+
+@permission_required(Perm.MANAGE_POLICY)
+def admin_dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/dashboard_admin.html", _staff_context(request))
+
+
+@permission_required(Perm.EDIT_ARTICLES)
+def editor_dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/dashboard_editor.html", _staff_context(request))
+
+
+@any_user
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    profile = selectors.profile_for(user=request.user)
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        # The form validated a copy; the service applies and audits the change.
+        profile.refresh_from_db()
+        services.profile_update(profile=profile, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Your profile has been saved."))
+        response = redirect("accounts:profile")
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            profile.preferred_language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            samesite="Lax",
+        )
+        return response
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "events": selectors.audit_events_for(user=request.user)},
+    )

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+from django.core.cache import cache
+from django.test import Client
+
+from accounts.models import User
+from accounts.roles import Role
+from tests.factories import TEST_PASSWORD, UserFactory
+
+
+def totp_code(user: User) -> str:
+    """The authenticator app's current code for a persona."""
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(user.totp_secret, counters[len(counters) // 2]))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    # Login throttling and used TOTP codes live in the cache: no test may inherit another's.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def password() -> str:
+    return TEST_PASSWORD
+
+
+@pytest.fixture
+def cardholder(db: None) -> User:
+    return UserFactory(email="alice@example.test", role=Role.CARDHOLDER)
+
+
+@pytest.fixture
+def other_cardholder(db: None) -> User:
+    return UserFactory(email="bob@example.test", role=Role.CARDHOLDER)
+
+
+@pytest.fixture
+def agent(db: None) -> User:
+    return UserFactory(email="charlie.agent@example.test", role=Role.AGENT)
+
+
+@pytest.fixture
+def other_agent(db: None) -> User:
+    return UserFactory(email="dana.agent@example.test", role=Role.AGENT)
+
+
+@pytest.fixture
+def supervisor(db: None) -> User:
+    return UserFactory(email="erin.supervisor@example.test", role=Role.SUPERVISOR)
+
+
+@pytest.fixture
+def admin(db: None) -> User:
+    return UserFactory(email="frank.admin@example.test", role=Role.ADMIN)
+
+
+@pytest.fixture
+def editor(db: None) -> User:
+    return UserFactory(email="grace.editor@example.test", role=Role.EDITOR)
+
+
+def login_as(client: Client, user: User) -> Client:
+    """Log a persona in the way the site does, MFA included, in a test client."""
+    response = client.post(
+        "/accounts/login/", {"login": user.email, "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302, response.content[:500]
+    if getattr(user, "totp_secret", None):
+        response = client.post("/accounts/2fa/authenticate/", {"code": totp_code(user)})
+        assert response.status_code == 302, response.content[:500]
+    return client
+
+
+@pytest.fixture
+def client_for(client: Client):  # type: ignore[no-untyped-def]
+    """`client_for(persona)` returns the test client logged in as that persona."""
+
+    def _login(user: User) -> Client:
+        return login_as(client, user)
+
+    return _login
