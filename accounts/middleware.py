@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from allauth.mfa.utils import is_mfa_enabled
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 
@@ -30,9 +30,13 @@ class StaffMFARequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         user = request.user
-        if user.is_authenticated and user.is_bank_staff and not self._allowed(request):
-            if not is_mfa_enabled(user, ["totp"]):
-                return redirect("mfa_activate_totp")
+        if (
+            user.is_authenticated
+            and user.is_bank_staff
+            and not self._allowed(request)
+            and not is_mfa_enabled(user, ["totp"])
+        ):
+            return redirect("mfa_activate_totp")
         return self.get_response(request)
 
     @staticmethod
@@ -44,6 +48,3 @@ class StaffMFARequiredMiddleware:
         except Resolver404:
             return True
         return match.url_name in _ALLOWED_WITHOUT_MFA
-
-
-__all__ = ["HttpResponse", "StaffMFARequiredMiddleware"]

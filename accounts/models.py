@@ -86,7 +86,9 @@ def _validate_time_zone(value: str) -> None:
 class Profile(models.Model):
     """How to address and reach a person, and when they may be contacted."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     phone = models.CharField(_("phone number"), max_length=32, blank=True)
     preferred_language = models.CharField(
@@ -112,12 +114,21 @@ class Profile(models.Model):
             models.CheckConstraint(
                 condition=models.Q(contact_from__lt=models.F("contact_until")),
                 name="profile_contact_hours_ordered",
-                violation_error_message=_("The start of your contact hours must be before the end."),
+                violation_error_message=_(
+                    "The start of your contact hours must be before the end."
+                ),
             )
         ]
 
     def __str__(self) -> str:
         return self.full_name or str(self.user)
+
+
+class AuditAction(models.TextChoices):
+    USER_CREATED = "user_created", _("Login created")
+    SIGNED_UP = "signed_up", _("Signed up")
+    ROLE_ASSIGNED = "role_assigned", _("Role changed")
+    PROFILE_UPDATED = "profile_updated", _("Profile updated")
 
 
 class AuditEvent(models.Model):
@@ -134,7 +145,7 @@ class AuditEvent(models.Model):
     subject = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_events"
     )
-    action = models.CharField(max_length=64)
+    action = models.CharField(max_length=64, choices=AuditAction.choices)
     changes = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -146,4 +157,4 @@ class AuditEvent(models.Model):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.subject_id}"
 
 
-__all__ = ["AuditEvent", "ContactChannel", "Profile", "Role", "User"]
+__all__ = ["AuditAction", "AuditEvent", "ContactChannel", "Profile", "Role", "User"]

@@ -11,11 +11,13 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from accounts.models import AuditEvent, Profile, User
+from accounts.models import AuditAction, AuditEvent, Profile, User
 from accounts.roles import Role
 
 
-def audit_record(*, actor: User | None, subject: User, action: str, changes: dict[str, Any]) -> AuditEvent:
+def audit_record(
+    *, actor: User | None, subject: User, action: AuditAction, changes: dict[str, Any]
+) -> AuditEvent:
     return AuditEvent.objects.create(actor=actor, subject=subject, action=action, changes=changes)
 
 
@@ -42,7 +44,7 @@ def user_create(
     audit_record(
         actor=actor,
         subject=user,
-        action="user_created",
+        action=AuditAction.USER_CREATED,
         changes={"role": str(role), "email_verified": email_verified},
     )
     return user
@@ -53,7 +55,9 @@ def cardholder_signed_up(*, user: User, preferred_language: str) -> None:
     """Give a self-registered user the cardholder role and a profile in their language."""
     user.groups.add(Group.objects.get(name=Role.CARDHOLDER))
     Profile.objects.get_or_create(user=user, defaults={"preferred_language": preferred_language})
-    audit_record(actor=user, subject=user, action="signed_up", changes={"role": Role.CARDHOLDER})
+    audit_record(
+        actor=user, subject=user, action=AuditAction.SIGNED_UP, changes={"role": Role.CARDHOLDER}
+    )
 
 
 @transaction.atomic
@@ -65,7 +69,7 @@ def role_assign(*, user: User, role: Role, actor: User) -> None:
     audit_record(
         actor=actor,
         subject=user,
-        action="role_assigned",
+        action=AuditAction.ROLE_ASSIGNED,
         changes={"roles": {"old": before, "new": [str(role)]}},
     )
 
@@ -96,5 +100,7 @@ def profile_update(*, profile: Profile, actor: User, **values: Any) -> Profile:
     if changes:
         profile.full_clean()
         profile.save()
-        audit_record(actor=actor, subject=profile.user, action="profile_updated", changes=changes)
+        audit_record(
+            actor=actor, subject=profile.user, action=AuditAction.PROFILE_UPDATED, changes=changes
+        )
     return profile

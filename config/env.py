@@ -27,11 +27,17 @@ def _raw(name: str, environ: Mapping[str, str] | None) -> str | None:
     return value.strip() if value is not None else None
 
 
-def env_str(name: str, default: str | None = None, *, environ: Mapping[str, str] | None = None) -> str:
+def env_str(
+    name: str,
+    default: str | None = None,
+    *,
+    required_because: str = "",
+    environ: Mapping[str, str] | None = None,
+) -> str:
     value = _raw(name, environ)
     if value is None or value == "":
         if default is None:
-            raise SettingError(f"{name} must be set.")
+            raise SettingError(f"{name} must be set{required_because}.")
         return default
     return value
 

@@ -29,7 +29,11 @@ VAR_DIR = Path(env_str("DJANGO_VAR_DIR", str(BASE_DIR / "var")))
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789abcdefghij"  # noqa: S105
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", _DEV_SECRET_KEY if DEBUG else None)
+SECRET_KEY = env_str(
+    "DJANGO_SECRET_KEY",
+    _DEV_SECRET_KEY if DEBUG else None,
+    required_because=" when DJANGO_DEBUG=0 (50 or more random characters)",
+)
 if not DEBUG and SECRET_KEY == _DEV_SECRET_KEY:
     raise SettingError("DJANGO_SECRET_KEY must be set to a secret value when DJANGO_DEBUG=0.")
 
@@ -104,7 +108,8 @@ _database_url = env_url("DATABASE_URL", schemes=("postgres", "postgresql", "sqli
 if _database_url:
     DATABASES = {
         "default": dj_database_url.parse(
-            _database_url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+            _database_url,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
             conn_health_checks=True,
         )
     }
@@ -174,8 +179,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

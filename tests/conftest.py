@@ -3,7 +3,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+from allauth.mfa.totp.internal.auth import (
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.core.cache import cache
 from django.test import Client
 
@@ -68,9 +72,7 @@ def editor(db: None) -> User:
 
 def login_as(client: Client, user: User) -> Client:
     """Log a persona in the way the site does, MFA included, in a test client."""
-    response = client.post(
-        "/accounts/login/", {"login": user.email, "password": TEST_PASSWORD}
-    )
+    response = client.post("/accounts/login/", {"login": user.email, "password": TEST_PASSWORD})
     assert response.status_code == 302, response.content[:500]
     if getattr(user, "totp_secret", None):
         response = client.post("/accounts/2fa/authenticate/", {"code": totp_code(user)})

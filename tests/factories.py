@@ -12,7 +12,7 @@ from factory.django import DjangoModelFactory
 from accounts.models import Profile, User
 from accounts.roles import STAFF_ROLES, Role
 
-TEST_PASSWORD = "correct-Horse-battery-9"  # noqa: S105
+TEST_PASSWORD = "correct-Horse-battery-9"
 
 
 class UserFactory(DjangoModelFactory[User]):

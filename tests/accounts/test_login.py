@@ -55,7 +55,11 @@ def test_staff_without_mfa_are_sent_to_set_it_up_before_any_staff_page(client, p
     agent = UserFactory(email="new.agent@example.test", role=Role.AGENT, role__mfa=False)
     response = client.post(reverse("account_login"), {"login": agent.email, "password": password})
     assert response.status_code == 302
-    for url in (reverse("dashboard"), reverse("accounts:agent_dashboard"), reverse("accounts:profile")):
+    for url in (
+        reverse("dashboard"),
+        reverse("accounts:agent_dashboard"),
+        reverse("accounts:profile"),
+    ):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response.url == reverse("mfa_activate_totp"), url
@@ -78,14 +82,21 @@ def test_a_wrong_password_gets_a_clear_message_and_no_session(client, cardholder
         reverse("account_login"), {"login": cardholder.email, "password": "wrong-password-1"}
     )
     assert response.status_code == 200
-    assert "The email address and/or password you specified are not correct." in response.content.decode()
+    assert (
+        "The email address and/or password you specified are not correct."
+        in response.content.decode()
+    )
     assert "_auth_user_id" not in client.session
 
 
 def test_repeated_failed_logins_are_throttled_with_a_clear_message(client, cardholder, password):
     for _ in range(5):
-        client.post(reverse("account_login"), {"login": cardholder.email, "password": "nope-nope-1"})
-    response = client.post(reverse("account_login"), {"login": cardholder.email, "password": password})
+        client.post(
+            reverse("account_login"), {"login": cardholder.email, "password": "nope-nope-1"}
+        )
+    response = client.post(
+        reverse("account_login"), {"login": cardholder.email, "password": password}
+    )
     assert response.status_code == 200
     assert "Too many failed login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -109,7 +120,9 @@ def test_passwords_are_hashed_with_argon2_in_production_settings():
 def test_login_remembers_the_profile_language_when_no_choice_was_made(client, cardholder, password):
     cardholder.profile.preferred_language = "zh-hans"
     cardholder.profile.save()
-    response = client.post(reverse("account_login"), {"login": cardholder.email, "password": password})
+    response = client.post(
+        reverse("account_login"), {"login": cardholder.email, "password": password}
+    )
     assert response.cookies["django_language"].value == "zh-hans"
 
 
@@ -117,5 +130,7 @@ def test_login_keeps_the_language_chosen_on_this_device(client, cardholder, pass
     cardholder.profile.preferred_language = "zh-hans"
     cardholder.profile.save()
     client.cookies["django_language"] = "en"
-    response = client.post(reverse("account_login"), {"login": cardholder.email, "password": password})
+    response = client.post(
+        reverse("account_login"), {"login": cardholder.email, "password": password}
+    )
     assert "django_language" not in response.cookies

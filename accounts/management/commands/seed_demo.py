@@ -45,9 +45,10 @@ class Command(BaseCommand):
             preferred_language=persona.preferred_language,
             email_verified=True,
         )
-        if persona.totp_secret and not Authenticator.objects.filter(
-            user=user, type=Authenticator.Type.TOTP
-        ).exists():
+        if (
+            persona.totp_secret
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
             TOTP.activate(user, persona.totp_secret)
             RecoveryCodes.activate(user)
         return True

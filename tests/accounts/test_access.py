@@ -1,0 +1,71 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+STAFF_PAGES = [
+    "accounts:agent_dashboard",
+    "accounts:supervisor_dashboard",
+    "accounts:admin_dashboard",
+    "accounts:editor_dashboard",
+]
+
+
+@pytest.mark.parametrize("page", STAFF_PAGES)
+def test_a_cardholder_opening_a_staff_page_is_refused(client_for, cardholder, page):
+    response = client_for(cardholder).get(reverse(page))
+    assert response.status_code == 403
+    assert "You are not allowed to open this page" in response.content.decode()
+
+
+def test_the_refusal_speaks_the_users_language(client_for, cardholder):
+    client = client_for(cardholder)
+    client.cookies["django_language"] = "zh-hans"
+    response = client.get(reverse("accounts:agent_dashboard"))
+    assert response.status_code == 403
+    assert '<html lang="zh-hans">' in response.content.decode()
+    assert "您无权打开此页面" in response.content.decode()
+
+
+def test_staff_cannot_open_the_cardholder_portal(client_for, agent):
+    assert client_for(agent).get(reverse("accounts:cardholder_dashboard")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("persona", "allowed", "refused"),
+    [
+        ("agent", "accounts:agent_dashboard", "accounts:supervisor_dashboard"),
+        ("supervisor", "accounts:supervisor_dashboard", "accounts:admin_dashboard"),
+        ("editor", "accounts:editor_dashboard", "accounts:agent_dashboard"),
+        ("admin", "accounts:admin_dashboard", "accounts:supervisor_dashboard"),
+    ],
+)
+def test_each_staff_role_opens_only_its_pages(request, client_for, persona, allowed, refused):
+    client = client_for(request.getfixturevalue(persona))
+    assert client.get(reverse(allowed)).status_code == 200
+    assert client.get(reverse(refused)).status_code == 403
+
+
+def test_navigation_shows_only_what_the_role_may_open(client_for, cardholder):
+    html = client_for(cardholder).get(reverse("accounts:cardholder_dashboard")).content.decode()
+    assert reverse("accounts:profile") in html
+    assert reverse("accounts:agent_dashboard") not in html
+
+
+def test_the_page_has_a_skip_link_and_landmarks(client_for, cardholder):
+    html = client_for(cardholder).get(reverse("accounts:cardholder_dashboard")).content.decode()
+    assert 'href="#main"' in html
+    assert '<main id="main"' in html
+    assert "<header>" in html
+    assert '<nav class="navbar' in html
+
+
+def test_a_user_without_a_role_is_told_so(client, password):
+    from tests.factories import UserFactory
+
+    user = UserFactory(email="norole@example.test")
+    user.groups.clear()
+    client.post(reverse("account_login"), {"login": user.email, "password": password})
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 403
+    assert "has no role yet" in response.content.decode()
