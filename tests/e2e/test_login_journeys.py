@@ -1,0 +1,50 @@
+"""Each role logs in through the real pages (staff with a TOTP code) and reaches its dashboard."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import totp_code
+from tests.factories import TEST_PASSWORD
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+DASHBOARD_TITLES = {
+    "cardholder": {"en": "My dashboard", "zh-hans": "我的首页"},
+    "agent": {"en": "Agent workspace", "zh-hans": "专员工作台"},
+    "supervisor": {"en": "Supervisor workspace", "zh-hans": "主管工作台"},
+    "admin": {"en": "Administration", "zh-hans": "系统管理"},
+    "editor": {"en": "Content editing", "zh-hans": "内容编辑"},
+}
+
+
+def sign_in(page, user, *, language: str) -> None:
+    page.goto("/accounts/login/")
+    if language != "en":
+        # The switcher submits itself on change (static/js/app.js), as a person would use it.
+        with page.expect_navigation():
+            page.select_option("#language-select", language)
+        assert page.locator("html").get_attribute("lang") == language
+    page.fill("#id_login", user.email)
+    page.fill("#id_password", TEST_PASSWORD)
+    page.locator("form.allauth-form button[type=submit]:not([form])").click()
+    if getattr(user, "totp_secret", None):
+        page.wait_for_url("**/accounts/2fa/authenticate/")
+        page.fill("#id_code", totp_code(user))
+        page.locator("form.allauth-form button[type=submit]:not([form])").click()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("persona", list(DASHBOARD_TITLES))
+def test_each_role_signs_in_and_reaches_its_dashboard(request, page, shot, persona, language):
+    user = request.getfixturevalue(persona)
+    sign_in(page, user, language=language)
+    title = page.get_by_test_id("dashboard-title")
+    title.wait_for()
+    assert title.inner_text() == DASHBOARD_TITLES[persona][language]
+    assert page.get_by_test_id("signed-in-as").is_visible()
+    shot(page, "dashboard")
+    assert page.console_errors == []  # includes Content Security Policy violations

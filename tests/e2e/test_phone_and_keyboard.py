@@ -1,0 +1,43 @@
+"""The shell on a phone and from the keyboard."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import PHONE
+from tests.e2e.test_login_journeys import sign_in
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def viewport():
+    return PHONE
+
+
+def test_on_a_phone_the_menu_opens_from_the_keyboard(page, shot, cardholder):
+    sign_in(page, cardholder, language="en")
+    page.get_by_test_id("dashboard-title").wait_for()
+    profile_link = page.get_by_role("link", name="My profile")
+    assert not profile_link.is_visible()
+    toggler = page.locator(".navbar-toggler")
+    toggler.focus()
+    page.keyboard.press("Enter")
+    profile_link.wait_for(state="visible")
+    shot(page, "menu-open")
+    profile_link.click()
+    page.wait_for_url("**/me/profile/")
+    assert page.locator("#id_full_name").is_visible()
+
+
+def test_the_skip_link_is_the_first_stop_for_keyboard_users(page, cardholder):
+    sign_in(page, cardholder, language="en")
+    page.get_by_test_id("dashboard-title").wait_for()
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
