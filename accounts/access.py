@@ -16,7 +16,15 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
 
+from accounts.models import User
+
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
+
+
+class AuthenticatedRequest(HttpRequest):
+    """The request a guarded view receives: its user is logged in."""
+
+    user: User
 
 
 def permission_required(perm: str) -> Callable[[ViewFunc], ViewFunc]:
@@ -37,7 +45,7 @@ def permission_required(perm: str) -> Callable[[ViewFunc], ViewFunc]:
 
 def any_user(view: ViewFunc) -> ViewFunc:
     """Any logged-in user, whatever their role (their own profile, notifications)."""
-    return login_required(view)  # type: ignore[return-value]
+    return login_required(view)
 
 
 class PermissionRequiredMixin(LoginRequiredMixin):

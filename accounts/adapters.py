@@ -42,7 +42,7 @@ class MFAAdapter(DefaultMFAAdapter):
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         # Staff must keep their authenticator app: removing it would reopen every staff page
         # to a stolen password.
-        user: User = authenticator.user  # type: ignore[assignment]
+        user: User = authenticator.user
         if authenticator.type == Authenticator.Type.TOTP and user.is_bank_staff:
             return False
         return super().can_delete_authenticator(authenticator)

@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import selectors, services
-from accounts.access import any_user, permission_required
+from accounts.access import AuthenticatedRequest, any_user, permission_required
 from accounts.forms import ProfileForm
 from accounts.roles import Perm, Role
 
-_DASHBOARD_FOR_ROLE = {
+_DASHBOARD_FOR_ROLE: dict[str, str] = {
     Role.CARDHOLDER: "accounts:cardholder_dashboard",
     Role.AGENT: "accounts:agent_dashboard",
     Role.SUPERVISOR: "accounts:supervisor_dashboard",
@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @any_user
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     """Send each person to their own role's dashboard."""
     role = request.user.role
     if role is None:
@@ -39,38 +39,38 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required(Perm.USE_PORTAL)
-def cardholder_dashboard(request: HttpRequest) -> HttpResponse:
+def cardholder_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     profile = selectors.profile_for(user=request.user)
     return render(request, "accounts/dashboard_cardholder.html", {"profile": profile})
 
 
-def _staff_context(request: HttpRequest) -> dict[str, object]:
+def _staff_context(request: AuthenticatedRequest) -> dict[str, object]:
     return {"mfa_enabled": is_mfa_enabled(request.user, ["totp"])}
 
 
 @permission_required(Perm.WORK_CASES)
-def agent_dashboard(request: HttpRequest) -> HttpResponse:
+def agent_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accounts/dashboard_agent.html", _staff_context(request))
 
 
 @permission_required(Perm.APPROVE_OFFERS)
-def supervisor_dashboard(request: HttpRequest) -> HttpResponse:
+def supervisor_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accounts/dashboard_supervisor.html", _staff_context(request))
 
 
 @permission_required(Perm.MANAGE_POLICY)
-def admin_dashboard(request: HttpRequest) -> HttpResponse:
+def admin_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accounts/dashboard_admin.html", _staff_context(request))
 
 
 @permission_required(Perm.EDIT_ARTICLES)
-def editor_dashboard(request: HttpRequest) -> HttpResponse:
+def editor_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accounts/dashboard_editor.html", _staff_context(request))
 
 
 @any_user
 @require_http_methods(["GET", "POST"])
-def profile_edit(request: HttpRequest) -> HttpResponse:
+def profile_edit(request: AuthenticatedRequest) -> HttpResponse:
     profile = selectors.profile_for(user=request.user)
     form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():

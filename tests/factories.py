@@ -30,17 +30,17 @@ class UserFactory(DjangoModelFactory[User]):
     password = factory.django.Password(TEST_PASSWORD)
 
     @factory.post_generation
-    def role(self, create: bool, extracted: Role | None, **kwargs: Any) -> None:
+    def role(user: User, create: bool, extracted: Role | None, **kwargs: Any) -> None:  # noqa: N805
         if not create:
             return
         role = extracted or Role.CARDHOLDER
-        self.groups.add(Group.objects.get(name=role))
-        Profile.objects.get_or_create(user=self, defaults={"full_name": self.email.split("@")[0]})
+        user.groups.add(Group.objects.get(name=role))
+        Profile.objects.get_or_create(user=user, defaults={"full_name": user.email.split("@")[0]})
         EmailAddress.objects.get_or_create(
-            user=self, email=self.email, defaults={"primary": True, "verified": True}
+            user=user, email=user.email, defaults={"primary": True, "verified": True}
         )
-        self.totp_secret = None
+        user.totp_secret = None
         if role in STAFF_ROLES and kwargs.get("mfa", True):
-            self.totp_secret = generate_totp_secret()
-            TOTP.activate(self, self.totp_secret)
-            RecoveryCodes.activate(self)
+            user.totp_secret = generate_totp_secret()  # type: ignore[attr-defined]
+            TOTP.activate(user, user.totp_secret)  # type: ignore[attr-defined]
+            RecoveryCodes.activate(user)

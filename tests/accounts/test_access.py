@@ -63,7 +63,7 @@ def test_the_page_has_a_skip_link_and_landmarks(client_for, cardholder):
 def test_a_user_without_a_role_is_told_so(client, password):
     from tests.factories import UserFactory
 
-    user = UserFactory(email="norole@example.test")
+    user = UserFactory.create(email="norole@example.test")
     user.groups.clear()
     client.post(reverse("account_login"), {"login": user.email, "password": password})
     response = client.get(reverse("dashboard"))
