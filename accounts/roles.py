@@ -64,3 +64,21 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.ADMIN: ("work_cases", "view_kpis", "manage_policy", "edit_articles", "manage_users"),
     Role.EDITOR: ("edit_articles",),
 }
+
+
+def sync_role_groups() -> None:
+    """Make every role's group hold exactly the permissions `ROLE_PERMISSIONS` gives it.
+
+    The data migration did this once for the roles as they were then; this applies the current
+    mapping (after permissions were added in code, or to a database emptied by a test).
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        permissions = list(
+            Permission.objects.filter(content_type__app_label="accounts", codename__in=codenames)
+        )
+        if len(permissions) != len(codenames):
+            raise RuntimeError(f"Role {role} names a permission that does not exist.")
+        group.permissions.set(permissions)

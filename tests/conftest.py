@@ -18,8 +18,9 @@ from tests.factories import TEST_PASSWORD, UserFactory
 
 def totp_code(user: User) -> str:
     """The authenticator app's current code for a persona."""
+    secret: str = user.totp_secret  # type: ignore[attr-defined]
     counters = list(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(getattr(user, "totp_secret"), counters[len(counters) // 2]))
+    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
 
 
 @pytest.fixture(autouse=True)

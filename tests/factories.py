@@ -30,7 +30,7 @@ class UserFactory(DjangoModelFactory[User]):
     password = factory.django.Password(TEST_PASSWORD)
 
     @factory.post_generation
-    def role(user: User, create: bool, extracted: Role | None, **kwargs: Any) -> None:  # noqa: N805
+    def role(user: User, create: bool, extracted: Role | None, **kwargs: Any) -> None:
         if not create:
             return
         role = extracted or Role.CARDHOLDER

@@ -31,7 +31,7 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-LIVE_DB = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+LIVE_DB = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -41,6 +41,21 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     report = yield
     setattr(item, f"report_{report.when}", report)
     return report
+
+
+@pytest.fixture(autouse=True)
+def _roles(request: pytest.FixtureRequest) -> None:
+    # Live-server tests empty the database after each test, taking the roles the data
+    # migration made with it; put them back.
+    if "live_server" in request.fixturenames or "page" in request.fixturenames:
+        from django.apps import apps
+        from django.contrib.auth.management import create_permissions
+
+        request.getfixturevalue("transactional_db")
+        create_permissions(apps.get_app_config("accounts"), verbosity=0)
+        from accounts.roles import sync_role_groups
+
+        sync_role_groups()
 
 
 @pytest.fixture(scope="session")
