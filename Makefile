@@ -42,8 +42,7 @@ typecheck: venv
 
 ## make messages: refresh the catalogues after changing user-facing text, then translate.
 messages: venv
-	$(PY) manage.py makemessages --locale zh_Hans --ignore ".venv/*" --ignore "var/*" --no-location
-	$(PY) manage.py makemessages --locale zh_Hans --domain djangojs --ignore ".venv/*" --ignore "var/*" --ignore "static/vendor/*" --no-location
+	$(PY) manage.py makemessages --locale zh_Hans --locale en --ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --ignore "benchmarks/*" --no-location
 	$(PY) manage.py compilemessages --ignore ".venv/*"
 
 clean:
