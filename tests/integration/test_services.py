@@ -56,8 +56,8 @@ def test_the_cache_is_redis_and_shared_between_clients(redis, settings):
     cache.set(key, "here", 30)
     import redis as redis_client
 
-    raw = redis_client.Redis.from_url(os.environ["REDIS_URL"])
-    assert any(key in name.decode() for name in raw.keys(f"*{key}*"))
+    raw = redis_client.Redis.from_url(os.environ["REDIS_URL"], decode_responses=True)
+    assert any(key in str(name) for name in raw.keys(f"*{key}*"))
 
 
 @pytest.mark.redis
