@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _link(message) -> str:
-    return re.search(r"https?://[^/\s]+(/\S+)", message.body).group(1)
+    match = re.search(r"https?://[^/\s]+(/\S+)", message.body)
+    assert match, message.body
+    return match.group(1)
 
 
 def test_a_new_cardholder_signs_up_verifies_their_email_and_lands_on_the_portal(client):
