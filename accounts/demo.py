@@ -6,6 +6,7 @@ users exist only where `seed_demo` was run, which refuses to run with debug off 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from accounts.roles import Role
@@ -40,3 +41,34 @@ DEMO_PERSONAS: tuple[DemoPersona, ...] = (
     DemoPersona(Role.ADMIN, "admin@demo.example", "Zhang Min"),
     DemoPersona(Role.EDITOR, "editor@demo.example", "Liu Yang"),
 )
+
+
+# --- Seeders from other apps -----------------------------------------------------------------
+# `seed_demo` lives here, at the bottom of the app graph, yet must also seed cases, plans and
+# articles. Each app registers a seeder in its own `demo.py` (found by autodiscovery, like the
+# admin's `admin.py`), so that accounts never imports the apps built on it.
+
+Seeder = Callable[[], list[str]]
+_SEEDERS: list[tuple[int, str, Seeder]] = []
+
+
+def register_seeder(order: int) -> Callable[[Seeder], Seeder]:
+    """Register `seeder` to run after the demo logins exist, lowest `order` first.
+
+    A seeder must be idempotent and return the lines to print (logins, references to try).
+    """
+
+    def decorator(seeder: Seeder) -> Seeder:
+        key = f"{seeder.__module__}.{seeder.__qualname__}"
+        if all(existing != key for _order, existing, _fn in _SEEDERS):
+            _SEEDERS.append((order, key, seeder))
+        return seeder
+
+    return decorator
+
+
+def registered_seeders() -> list[Seeder]:
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("demo")
+    return [seeder for _order, _key, seeder in sorted(_SEEDERS, key=lambda item: item[:2])]

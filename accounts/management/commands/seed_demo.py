@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from accounts import services
-from accounts.demo import DEMO_PASSWORD, DEMO_PERSONAS
+from accounts.demo import DEMO_PASSWORD, DEMO_PERSONAS, registered_seeders
 from accounts.models import User
 
 
@@ -32,7 +32,10 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             created = [self._ensure(persona) for persona in DEMO_PERSONAS]
+            extra_lines = [line for seeder in registered_seeders() for line in seeder()]
         self._print_logins(created_count=sum(created))
+        for line in extra_lines:
+            self.stdout.write(line)
 
     def _ensure(self, persona: Any) -> bool:
         if User.objects.filter(email=persona.email).exists():
