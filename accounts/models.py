@@ -130,6 +130,8 @@ class AuditAction(models.TextChoices):
     SIGNED_UP = "signed_up", _("Signed up")
     ROLE_ASSIGNED = "role_assigned", _("Role changed")
     PROFILE_UPDATED = "profile_updated", _("Profile updated")
+    CARD_LINKED = "card_linked", _("Card linked")
+    CARD_LINK_FAILED = "card_link_failed", _("Card link refused")
 
 
 class AuditEvent(models.Model):
@@ -158,4 +160,48 @@ class AuditEvent(models.Model):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.subject_id}"
 
 
-__all__ = ["AuditAction", "AuditEvent", "ContactChannel", "Profile", "Role", "User"]
+class Notification(models.Model):
+    """A message in a person's inbox, rendered in the language of whoever reads it.
+
+    `title` and `body` are English source strings (marked with gettext_noop where they are
+    written) with %(name)s placeholders filled from `params` when displayed, so a notification
+    queued in English reads in Chinese for a reader who chose Chinese.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    title = models.CharField(max_length=200)
+    body = models.CharField(max_length=500, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    link = models.CharField(max_length=200, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.title}"
+
+    def _render(self, text: str) -> str:
+        from django.utils.translation import gettext
+
+        translated = gettext(text)
+        try:
+            return translated % self.params if self.params else translated
+        except (KeyError, TypeError, ValueError):
+            # A translation with a broken placeholder must not hide the notice.
+            return text % self.params if self.params else text
+
+    @property
+    def rendered_title(self) -> str:
+        return self._render(self.title)
+
+    @property
+    def rendered_body(self) -> str:
+        return self._render(self.body) if self.body else ""
+
+
+__all__ = ["AuditAction", "AuditEvent", "Notification", "ContactChannel", "Profile", "Role", "User"]

@@ -11,7 +11,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from accounts.models import AuditAction, AuditEvent, Profile, User
+from accounts.models import AuditAction, AuditEvent, Notification, Profile, User
 from accounts.roles import Role
 
 
@@ -104,3 +104,21 @@ def profile_update(*, profile: Profile, actor: User, **values: Any) -> Profile:
             actor=actor, subject=profile.user, action=AuditAction.PROFILE_UPDATED, changes=changes
         )
     return profile
+
+
+def notify(
+    *, user: User, title: str, body: str = "", params: dict[str, Any] | None = None, link: str = ""
+) -> Notification:
+    """Put a notice in the user's inbox. `title`/`body` are untranslated English source text
+    (mark them with gettext_noop); they are translated for the reader when displayed."""
+    return Notification.objects.create(
+        user=user, title=title, body=body, params=params or {}, link=link
+    )
+
+
+def notifications_mark_read(*, user: User) -> int:
+    from django.utils import timezone
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -17,9 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
-RATE = {"max_digits": 6, "decimal_places": 2}
-
 
 class Product(models.TextChoices):
     PERSONAL = "personal", _("Personal card")
@@ -87,13 +84,15 @@ class CardAccount(models.Model):
     holder_id_last4 = models.CharField(_("ID number, last four characters"), max_length=4)
     product = models.CharField(_("product"), max_length=20, choices=Product.choices)
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
-    credit_limit = models.DecimalField(_("credit limit"), **MONEY)
-    principal_balance = models.DecimalField(_("principal"), **MONEY)
-    interest_balance = models.DecimalField(_("interest"), **MONEY)
-    penalty_interest_balance = models.DecimalField(_("penalty interest"), **MONEY)
-    fees_balance = models.DecimalField(_("fees"), **MONEY)
-    apr = models.DecimalField(_("annual interest rate (%)"), **RATE)
-    minimum_due = models.DecimalField(_("minimum payment due"), **MONEY)
+    credit_limit = models.DecimalField(_("credit limit"), max_digits=14, decimal_places=2)
+    principal_balance = models.DecimalField(_("principal"), max_digits=14, decimal_places=2)
+    interest_balance = models.DecimalField(_("interest"), max_digits=14, decimal_places=2)
+    penalty_interest_balance = models.DecimalField(
+        _("penalty interest"), max_digits=14, decimal_places=2
+    )
+    fees_balance = models.DecimalField(_("fees"), max_digits=14, decimal_places=2)
+    apr = models.DecimalField(_("annual interest rate (%)"), max_digits=6, decimal_places=2)
+    minimum_due = models.DecimalField(_("minimum payment due"), max_digits=14, decimal_places=2)
     payment_due_date = models.DateField(_("payment due date"), null=True, blank=True)
     days_past_due = models.PositiveIntegerField(_("days past due"), default=0)
     status = models.CharField(_("status"), max_length=20, choices=AccountStatus.choices)
@@ -160,7 +159,7 @@ class Transaction(models.Model):
     description = models.CharField(_("description"), max_length=200)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=TransactionKind.choices)
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
 
     class Meta:
         verbose_name = _("transaction")
@@ -247,8 +246,14 @@ class HardshipCase(ConcurrentTransitionMixin, models.Model):
     """
 
     account = models.ForeignKey(CardAccount, on_delete=models.PROTECT, related_name="cases")
+    # Who applied online; empty when staff opened the case for a caller without a login.
+    # Cardholders see cases through the account they hold, never through this field.
     cardholder = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="hardship_cases"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hardship_cases",
     )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -342,10 +347,10 @@ class StatementLine(models.Model):
     section = models.CharField(max_length=10, choices=StatementSection.choices)
     category = models.CharField(max_length=40)
     label = models.CharField(max_length=100, blank=True)
-    monthly_amount = models.DecimalField(**MONEY)
+    monthly_amount = models.DecimalField(max_digits=14, decimal_places=2)
     # Other debts only: who is owed, and how much in all.
     lender = models.CharField(max_length=100, blank=True)
-    balance = models.DecimalField(null=True, blank=True, **MONEY)
+    balance = models.DecimalField(null=True, blank=True, max_digits=14, decimal_places=2)
 
     class Meta:
         ordering = ["section", "id"]

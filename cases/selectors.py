@@ -1,0 +1,107 @@
+"""Reads for cases and card accounts, always scoped to the person asking.
+
+A cardholder reaches accounts they hold and the cases on them; anything else is a 404, so a
+guessed URL reveals nothing. Staff who work cases reach every case.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Perm
+from cases.models import (
+    OPEN_STATUSES,
+    CardAccount,
+    CaseEvent,
+    CaseStatus,
+    HardshipCase,
+    Offer,
+    Transaction,
+)
+from plans.calculator.balances import BalanceBreakdown
+from plans.calculator.spending import SpendingSummary, summarise_spending
+
+
+def accounts_for(*, user: User) -> QuerySet[CardAccount]:
+    return CardAccount.objects.filter(holder=user).order_by("bank_reference")
+
+
+def account_get(*, user: User, account_id: int) -> CardAccount:
+    """The cardholder's own account, or 404 (also for staff: they reach accounts via cases)."""
+    try:
+        return accounts_for(user=user).get(pk=account_id)
+    except CardAccount.DoesNotExist:
+        raise Http404 from None
+
+
+def balance_of(account: CardAccount) -> BalanceBreakdown:
+    return BalanceBreakdown(
+        principal=account.principal_balance,
+        interest=account.interest_balance,
+        penalty_interest=account.penalty_interest_balance,
+        fees=account.fees_balance,
+    )
+
+
+def cases_for(*, user: User) -> QuerySet[HardshipCase]:
+    base = HardshipCase.objects.select_related("account", "cardholder", "opened_by")
+    if user.has_perm(Perm.WORK_CASES):
+        return base
+    return base.filter(account__holder=user)
+
+
+def case_get(*, user: User, case_id: int) -> HardshipCase:
+    """The case if `user` may see it, else 404."""
+    try:
+        return cases_for(user=user).get(pk=case_id)
+    except HardshipCase.DoesNotExist:
+        raise Http404 from None
+
+
+def open_case_on(*, account: CardAccount) -> HardshipCase | None:
+    return account.cases.filter(status__in=OPEN_STATUSES).first()
+
+
+def case_timeline(*, case: HardshipCase, for_staff: bool) -> QuerySet[CaseEvent]:
+    events = case.events.select_related("actor")
+    return events if for_staff else events.filter(visible_to_cardholder=True)
+
+
+def case_offers(*, case: HardshipCase) -> QuerySet[Offer]:
+    return case.offers.select_related("created_by")
+
+
+def dashboard_accounts(*, user: User) -> list[tuple[CardAccount, HardshipCase | None]]:
+    """Each account the cardholder holds, with its open (or latest) case, in two queries."""
+    accounts = list(
+        accounts_for(user=user).prefetch_related(
+            Prefetch("cases", queryset=HardshipCase.objects.order_by("-created_at"))
+        )
+    )
+    pairs = []
+    for account in accounts:
+        cases = list(account.cases.all())
+        open_case = next((c for c in cases if c.status in OPEN_STATUSES), None)
+        latest = open_case or (cases[0] if cases else None)
+        pairs.append((account, latest))
+    return pairs
+
+
+def spending_summary(
+    *, account: CardAccount, months: int = 6, today: date | None = None
+) -> SpendingSummary:
+    today = today or timezone.localdate()
+    since = (today.replace(day=1) - timedelta(days=31 * months)).replace(day=1)
+    rows = Transaction.objects.filter(account=account, posted_on__gte=since, amount__gt=0)
+    return summarise_spending(
+        rows.values_list("posted_on", "category", "amount"), today=today, months=months
+    )
+
+
+def stale_draft(case: HardshipCase) -> bool:
+    return case.status == CaseStatus.DRAFT and case.draft_expires_at() < timezone.now()
