@@ -5,6 +5,8 @@ Redis when REDIS_URL is set. Tasks run eagerly in unit tests; tests/integration 
 worker where a broker is available.
 """
 
+import os
+
 from config.settings import *  # noqa: F403
 from config.settings import BASE_DIR, REDIS_URL
 
@@ -41,4 +43,7 @@ STORAGES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: the live server thread of browser tests then gets its own connection
     # instead of sharing the test's, as it would in production.
-    DATABASES["default"]["TEST"] = {"NAME": str(TEST_VAR_DIR / "test-db.sqlite3")}  # noqa: F405
+    # One file per run, so that two test runs on one machine never share a database.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(TEST_VAR_DIR / f"test-db-{os.getpid()}.sqlite3")
+    }
