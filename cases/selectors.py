@@ -7,6 +7,7 @@ guessed URL reveals nothing. Staff who work cases reach every case.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -23,6 +24,7 @@ from cases.models import (
     Offer,
     Transaction,
 )
+from plans.calculator import Statement
 from plans.calculator.balances import BalanceBreakdown
 from plans.calculator.spending import SpendingSummary, summarise_spending
 
@@ -105,3 +107,35 @@ def spending_summary(
 
 def stale_draft(case: HardshipCase) -> bool:
     return case.status == CaseStatus.DRAFT and case.draft_expires_at() < timezone.now()
+
+
+def statement_of(case: HardshipCase) -> Statement | None:
+    """The case's income & expenditure statement for the calculator, or None if not given."""
+    lines = list(case.statement_lines.all())
+    if not lines:
+        return None
+    income: dict[str, Decimal] = {}
+    essentials: dict[str, Decimal] = {}
+    debts: dict[str, Decimal] = {}
+    for line in lines:
+        target = {"income": income, "essential": essentials, "debt": debts}[line.section]
+        key = (
+            line.category if line.section != "debt" else f"{line.lender or line.category}#{line.pk}"
+        )
+        target[key] = line.monthly_amount
+    return Statement(
+        income=income,
+        essentials=essentials,
+        debt_repayments=debts,
+        household_size=case.household_size,
+    )
+
+
+def latest_situation_for(*, user: User) -> tuple[CardAccount, HardshipCase, Statement] | None:
+    """The cardholder's most recent case that has a statement: what the calculator page uses
+    to recommend plans for their own situation."""
+    for case in cases_for(user=user).filter(account__holder=user).order_by("-updated_at")[:5]:
+        statement = statement_of(case)
+        if statement is not None:
+            return case.account, case, statement
+    return None

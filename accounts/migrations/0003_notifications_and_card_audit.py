@@ -7,32 +7,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_create_roles'),
+        ("accounts", "0002_create_roles"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('user_created', 'Login created'), ('signed_up', 'Signed up'), ('role_assigned', 'Role changed'), ('profile_updated', 'Profile updated'), ('card_linked', 'Card linked'), ('card_link_failed', 'Card link refused')], max_length=64),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("user_created", "Login created"),
+                    ("signed_up", "Signed up"),
+                    ("role_assigned", "Role changed"),
+                    ("profile_updated", "Profile updated"),
+                    ("card_linked", "Card linked"),
+                    ("card_link_failed", "Card link refused"),
+                ],
+                max_length=64,
+            ),
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('title', models.CharField(max_length=200)),
-                ('body', models.CharField(blank=True, max_length=500)),
-                ('params', models.JSONField(blank=True, default=dict)),
-                ('link', models.CharField(blank=True, max_length=200)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("title", models.CharField(max_length=200)),
+                ("body", models.CharField(blank=True, max_length=500)),
+                ("params", models.JSONField(blank=True, default=dict)),
+                ("link", models.CharField(blank=True, max_length=200)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['user', 'read_at'], name='accounts_no_user_id_780bd6_idx')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["user", "read_at"], name="accounts_no_user_id_780bd6_idx")
+                ],
             },
         ),
     ]
