@@ -204,4 +204,4 @@ class Notification(models.Model):
         return self._render(self.body) if self.body else ""
 
 
-__all__ = ["AuditAction", "AuditEvent", "Notification", "ContactChannel", "Profile", "Role", "User"]
+__all__ = ["AuditAction", "AuditEvent", "ContactChannel", "Notification", "Profile", "Role", "User"]

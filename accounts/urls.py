@@ -5,7 +5,6 @@ from accounts import views
 app_name = "accounts"
 
 urlpatterns = [
-    path("portal/", views.cardholder_dashboard, name="cardholder_dashboard"),
     path("staff/", views.agent_dashboard, name="agent_dashboard"),
     path("supervisor/", views.supervisor_dashboard, name="supervisor_dashboard"),
     path("administration/", views.admin_dashboard, name="admin_dashboard"),

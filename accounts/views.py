@@ -14,7 +14,7 @@ from accounts.forms import ProfileForm
 from accounts.roles import Perm, Role
 
 _DASHBOARD_FOR_ROLE: dict[str, str] = {
-    Role.CARDHOLDER: "accounts:cardholder_dashboard",
+    Role.CARDHOLDER: "cases:portal",
     Role.AGENT: "accounts:agent_dashboard",
     Role.SUPERVISOR: "accounts:supervisor_dashboard",
     Role.ADMIN: "accounts:admin_dashboard",
@@ -36,12 +36,6 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     if role is None:
         return render(request, "accounts/no_role.html", status=403)
     return redirect(_DASHBOARD_FOR_ROLE[role])
-
-
-@permission_required(Perm.USE_PORTAL)
-def cardholder_dashboard(request: AuthenticatedRequest) -> HttpResponse:
-    profile = selectors.profile_for(user=request.user)
-    return render(request, "accounts/dashboard_cardholder.html", {"profile": profile})
 
 
 def _staff_context(request: AuthenticatedRequest) -> dict[str, object]:

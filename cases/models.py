@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from accounts.models import ContactChannel
+
 
 class Product(models.TextChoices):
     PERSONAL = "personal", _("Personal card")
@@ -279,7 +281,9 @@ class HardshipCase(ConcurrentTransitionMixin, models.Model):
     household_size = models.PositiveSmallIntegerField(_("people in your household"), default=1)
     dependants = models.PositiveSmallIntegerField(_("of whom dependants"), default=0)
 
-    contact_channel = models.CharField(_("preferred contact channel"), max_length=10, blank=True)
+    contact_channel = models.CharField(
+        _("preferred contact channel"), max_length=10, choices=ContactChannel.choices, blank=True
+    )
     contact_from = models.TimeField(_("contact me from"), null=True, blank=True)
     contact_until = models.TimeField(_("contact me until"), null=True, blank=True)
 

@@ -6,6 +6,7 @@ guessed URL reveals nothing. Staff who work cases reach every case.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -78,7 +79,14 @@ def case_offers(*, case: HardshipCase) -> QuerySet[Offer]:
     return case.offers.select_related("created_by")
 
 
-def dashboard_accounts(*, user: User) -> list[tuple[CardAccount, HardshipCase | None]]:
+@dataclass(frozen=True)
+class AccountOverview:
+    account: CardAccount
+    balance: BalanceBreakdown
+    case: HardshipCase | None
+
+
+def dashboard_accounts(*, user: User) -> list[AccountOverview]:
     """Each account the cardholder holds, with its open (or latest) case, in two queries."""
     accounts = list(
         accounts_for(user=user).prefetch_related(
@@ -90,7 +98,7 @@ def dashboard_accounts(*, user: User) -> list[tuple[CardAccount, HardshipCase | 
         cases = list(account.cases.all())
         open_case = next((c for c in cases if c.status in OPEN_STATUSES), None)
         latest = open_case or (cases[0] if cases else None)
-        pairs.append((account, latest))
+        pairs.append(AccountOverview(account=account, balance=balance_of(account), case=latest))
     return pairs
 
 

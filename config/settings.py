@@ -170,6 +170,8 @@ WORKER_HEARTBEAT_MAX_AGE_SECONDS = 120
 # --- Cases ------------------------------------------------------------------------------------
 # A draft application untouched for this long can no longer be resumed.
 CASE_DRAFT_LIFETIME_DAYS = env_int("CASE_DRAFT_LIFETIME_DAYS", 30, minimum=1)
+# The decision deadline after submission, in working days.
+CASE_DECISION_BUSINESS_DAYS = env_int("CASE_DECISION_BUSINESS_DAYS", 5, minimum=1)
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ENROLMENT_MAX_FAILURES_PER_DAY = 5
 
@@ -225,6 +227,7 @@ LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en")
 if LANGUAGE_CODE not in {code for code, _name in LANGUAGES}:
     raise SettingError(f"LANGUAGE_CODE={LANGUAGE_CODE!r} must be one of: en, zh-hans.")
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env_time_zone("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

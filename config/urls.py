@@ -18,6 +18,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("plans/", include("plans.urls")),
+    path("", include("cases.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
 from typing import Any
 
 import factory
@@ -11,6 +13,7 @@ from factory.django import DjangoModelFactory
 
 from accounts.models import Profile, User
 from accounts.roles import STAFF_ROLES, Role
+from cases.models import AccountStatus, CardAccount, Category, Product, Transaction, TransactionKind
 
 TEST_PASSWORD = "correct-Horse-battery-9"
 
@@ -44,3 +47,45 @@ class UserFactory(DjangoModelFactory[User]):
             user.totp_secret = generate_totp_secret()  # type: ignore[attr-defined]
             TOTP.activate(user, user.totp_secret)  # type: ignore[attr-defined]
             RecoveryCodes.activate(user)
+
+
+class CardAccountFactory(DjangoModelFactory[CardAccount]):
+    """A personal card account, up to date and not yet linked to any login."""
+
+    class Meta:
+        model = CardAccount
+
+    bank_reference = factory.Sequence(lambda n: f"ACC-{n:06d}")
+    holder = None
+    holder_name = "Zhang San"
+    card_last4 = factory.Sequence(lambda n: f"{n % 10000:04d}")
+    holder_birth_date = datetime.date(1990, 1, 15)
+    holder_id_last4 = "1234"
+    product = Product.PERSONAL
+    currency = "CNY"
+    credit_limit = Decimal("30000.00")
+    principal_balance = Decimal("8000.00")
+    interest_balance = Decimal("0.00")
+    penalty_interest_balance = Decimal("0.00")
+    fees_balance = Decimal("0.00")
+    apr = Decimal("18.25")
+    minimum_due = Decimal("800.00")
+    payment_due_date = None
+    days_past_due = 0
+    status = AccountStatus.CURRENT
+    opened_on = datetime.date(2020, 6, 1)
+
+
+class TransactionFactory(DjangoModelFactory[Transaction]):
+    """A grocery purchase posted on an account."""
+
+    class Meta:
+        model = Transaction
+
+    account = factory.SubFactory(CardAccountFactory)
+    bank_reference = factory.Sequence(lambda n: f"TX-{n:08d}")
+    posted_on = datetime.date(2026, 1, 10)
+    description = "Hema Fresh"
+    category = Category.GROCERIES
+    kind = TransactionKind.PURCHASE
+    amount = Decimal("128.50")

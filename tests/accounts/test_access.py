@@ -28,7 +28,7 @@ def test_the_refusal_speaks_the_users_language(client_for, cardholder):
 
 
 def test_staff_cannot_open_the_cardholder_portal(client_for, agent):
-    assert client_for(agent).get(reverse("accounts:cardholder_dashboard")).status_code == 403
+    assert client_for(agent).get(reverse("cases:portal")).status_code == 403
 
 
 @pytest.mark.parametrize(
@@ -47,13 +47,13 @@ def test_each_staff_role_opens_only_its_pages(request, client_for, persona, allo
 
 
 def test_navigation_shows_only_what_the_role_may_open(client_for, cardholder):
-    html = client_for(cardholder).get(reverse("accounts:cardholder_dashboard")).content.decode()
+    html = client_for(cardholder).get(reverse("cases:portal")).content.decode()
     assert reverse("accounts:profile") in html
     assert reverse("accounts:agent_dashboard") not in html
 
 
 def test_the_page_has_a_skip_link_and_landmarks(client_for, cardholder):
-    html = client_for(cardholder).get(reverse("accounts:cardholder_dashboard")).content.decode()
+    html = client_for(cardholder).get(reverse("cases:portal")).content.decode()
     assert 'href="#main"' in html
     assert '<main id="main"' in html
     assert "<header>" in html

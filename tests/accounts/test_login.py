@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("persona", "dashboard"),
     [
-        ("cardholder", "accounts:cardholder_dashboard"),
+        ("cardholder", "cases:portal"),
         ("agent", "accounts:agent_dashboard"),
         ("supervisor", "accounts:supervisor_dashboard"),
         ("admin", "accounts:admin_dashboard"),
@@ -74,7 +74,7 @@ def test_staff_without_mfa_are_sent_to_set_it_up_before_any_staff_page(client, p
 
 def test_cardholders_do_not_need_mfa(client_for, cardholder):
     client = client_for(cardholder)
-    assert client.get(reverse("accounts:cardholder_dashboard")).status_code == 200
+    assert client.get(reverse("cases:portal")).status_code == 200
 
 
 def test_a_wrong_password_gets_a_clear_message_and_no_session(client, cardholder):

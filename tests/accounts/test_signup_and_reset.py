@@ -31,13 +31,13 @@ def test_a_new_cardholder_signs_up_verifies_their_email_and_lands_on_the_portal(
     assert user.profile.preferred_language == "en"
     assert AuditEvent.objects.filter(subject=user, action="signed_up").exists()
     # Nothing opens before the address is verified.
-    assert client.get(reverse("accounts:cardholder_dashboard")).status_code == 302
+    assert client.get(reverse("cases:portal")).status_code == 302
 
     assert len(mail.outbox) == 1
     confirm_url = _link(mail.outbox[0])
     client.post(confirm_url)
     response = client.get(reverse("dashboard"))
-    assert response.url == reverse("accounts:cardholder_dashboard")
+    assert response.url == reverse("cases:portal")
 
 
 def test_sign_up_in_chinese_records_chinese_as_the_preferred_language(client):

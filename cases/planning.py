@@ -1,0 +1,66 @@
+"""The calculator applied to a case: what to recommend, and quotes for the cardholder's terms.
+
+Glue only: every figure comes from `plans.calculator`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+
+from accounts.roles import Role
+from cases.models import HardshipCase
+from cases.policy import AUTHORITY, PLAN_POLICY, risk_band_for
+from cases.selectors import balance_of, statement_of
+from plans.calculator import (
+    CalculatorError,
+    PlanTerms,
+    PlanType,
+    RecommendationResult,
+    Schedule,
+    add_months,
+    build_schedule,
+    recommend_plans,
+)
+
+
+def first_due_date(today: date | None = None) -> date:
+    """Plans start a month from now: time to organise the first payment."""
+    return add_months(today or timezone.localdate(), 1)
+
+
+def recommendations_for(case: HardshipCase) -> RecommendationResult | None:
+    """Plans the cardholder could be granted at once (within an agent's authority)."""
+    statement = statement_of(case)
+    if statement is None:
+        return None
+    account = case.account
+    return recommend_plans(
+        balance_of(account).account(apr=account.apr),
+        statement,
+        risk_band_for(account),
+        AUTHORITY[Role.AGENT],
+        start_date=first_due_date(),
+    )
+
+
+def own_terms_schedule(case: HardshipCase, *, months: int, stop_interest: bool) -> Schedule:
+    """The plan the cardholder proposes: level instalments over `months`, at the card's rate
+    or with interest stopped. Raises CalculatorError for terms outside policy."""
+    account = case.account
+    balance = balance_of(account)
+    plan_type = PlanType.INTEREST_FREE if stop_interest else PlanType.INSTALMENT
+    terms = PlanTerms(
+        plan_type=plan_type,
+        balance=balance.principal,
+        start_date=first_due_date(),
+        apr=None if stop_interest else account.apr,
+        months=months,
+        accrued_interest=balance.accrued_interest,
+        fees=balance.fees,
+    )
+    return build_schedule(terms, PLAN_POLICY)
+
+
+__all__ = ["CalculatorError", "first_due_date", "own_terms_schedule", "recommendations_for"]

@@ -1,0 +1,648 @@
+"""Use cases that change card accounts and hardship cases.
+
+Every service is keyword-only and atomic, checks who is acting and the case's state, and leaves
+a `CaseEvent` (or, for enrolment, an `AuditEvent`). Services that change a case lock its row
+and compare the version the user saw: two people acting on one case at once cannot both win,
+and a form posted from a stale page changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django_fsm import TransitionNotAllowed
+
+from accounts import services as account_services
+from accounts.models import AuditAction, User
+from accounts.roles import Perm
+from cases.models import (
+    CardAccount,
+    CaseEvent,
+    CaseStatus,
+    Channel,
+    Document,
+    EnrolmentAttempt,
+    HardshipCase,
+    Message,
+    Offer,
+    OfferStatus,
+    Proposer,
+    StatementLine,
+    StatementSection,
+)
+from cases.sla import add_business_days
+from cases.uploads import inspect_upload
+from plans.calculator import PlanTerms, Schedule
+
+
+class CaseActionRefused(Exception):
+    """The action is not possible now; the message tells the user why, in their language."""
+
+
+class CaseChanged(CaseActionRefused):
+    """Someone else changed the case since this page was loaded."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("This case changed while you were looking at it. Reload the page and try again.")
+        )
+
+
+class EnrolmentRefused(Exception):
+    pass
+
+
+# --- enrolment --------------------------------------------------------------------------------
+
+
+def _failures_today(user: User) -> int:
+    since = timezone.now() - timedelta(days=1)
+    return user.enrolment_attempts.filter(attempted_at__gte=since, succeeded=False).count()
+
+
+def enrolment_link(
+    *,
+    user: User,
+    card_last4: str,
+    birth_date: date,
+    id_last4: str,
+    ip_address: str | None = None,
+) -> CardAccount:
+    """Link the card whose holder details all match to `user`'s login.
+
+    Every attempt is recorded, the refused ones too (so the refusal is raised only after the
+    record is committed). After ENROLMENT_MAX_FAILURES_PER_DAY failures in 24 hours, no
+    further attempt is checked. The refusal never says which detail was wrong, nor whether
+    the card exists or is linked to someone else.
+    """
+    limit = settings.ENROLMENT_MAX_FAILURES_PER_DAY
+    with transaction.atomic():
+        # Lock the user's row so that parallel attempts cannot slip past the limit together.
+        User.objects.select_for_update().get(pk=user.pk)
+        failures = _failures_today(user)
+        if failures >= limit:
+            locked_out = True
+            account = None
+        else:
+            locked_out = False
+            account = _enrolment_match(user, card_last4, birth_date, id_last4, ip_address)
+    if locked_out:
+        raise EnrolmentRefused(
+            _("Too many unsuccessful attempts. For your security, try again tomorrow or call us.")
+        )
+    if account is None:
+        raise EnrolmentRefused(
+            _(
+                "We could not match those details to a card. Check them and try again "
+                "(%(remaining)s attempts left today)."
+            )
+            % {"remaining": limit - failures - 1}
+        )
+    return account
+
+
+def _enrolment_match(
+    user: User, card_last4: str, birth_date: date, id_last4: str, ip_address: str | None
+) -> CardAccount | None:
+    account = (
+        CardAccount.objects.select_for_update()
+        .filter(
+            card_last4=card_last4,
+            holder_birth_date=birth_date,
+            holder_id_last4__iexact=id_last4,
+        )
+        .filter(Q(holder__isnull=True) | Q(holder=user))
+        .first()
+    )
+    EnrolmentAttempt.objects.create(
+        user=user,
+        succeeded=account is not None,
+        card_last4=card_last4,
+        accounts_linked=1 if account else 0,
+        ip_address=ip_address,
+    )
+    if account is None:
+        account_services.audit_record(
+            actor=user,
+            subject=user,
+            action=AuditAction.CARD_LINK_FAILED,
+            changes={"card_last4": card_last4},
+        )
+        return None
+    if account.holder_id is None:
+        account.holder = user
+        account.save(update_fields=["holder", "updated_at"])
+        account_services.audit_record(
+            actor=user,
+            subject=user,
+            action=AuditAction.CARD_LINKED,
+            changes={"account": account.bank_reference, "card_last4": card_last4},
+        )
+    return account
+
+
+# --- case helpers -----------------------------------------------------------------------------
+
+
+def _record(
+    case: HardshipCase,
+    *,
+    actor: User | None,
+    kind: str,
+    from_status: str = "",
+    payload: dict[str, Any] | None = None,
+    visible: bool = True,
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        actor=actor,
+        kind=kind,
+        from_status=from_status,
+        to_status=case.status if from_status else "",
+        payload=payload or {},
+        visible_to_cardholder=visible,
+    )
+
+
+def _may_act_as_cardholder(case: HardshipCase, user: User) -> bool:
+    return case.account.holder_id == user.pk
+
+
+def _lock(case: HardshipCase, *, version: int | None) -> HardshipCase:
+    """Re-read the case under a row lock; refuse if it moved on since `version`."""
+    locked = HardshipCase.objects.select_for_update().select_related("account").get(pk=case.pk)
+    if version is not None and locked.version != version:
+        raise CaseChanged
+    return locked
+
+
+def _bump(case: HardshipCase, *fields: str) -> None:
+    case.version += 1
+    case.save(update_fields=["version", "updated_at", *fields])
+
+
+def _editable_draft(case: HardshipCase, actor: User) -> None:
+    if not _may_act_as_cardholder(case, actor) and case.opened_by_id != actor.pk:
+        raise CaseActionRefused(_("Only the cardholder can change this application."))
+    if case.status != CaseStatus.DRAFT:
+        raise CaseActionRefused(
+            _("This application has been submitted and can no longer be changed.")
+        )
+    if case.draft_expires_at() < timezone.now():
+        raise CaseActionRefused(
+            _(
+                "This draft is more than %(days)s days old and has expired. "
+                "Please start a new application."
+            )
+            % {"days": settings.CASE_DRAFT_LIFETIME_DAYS}
+        )
+
+
+# --- the application (draft) ------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_start(*, account: CardAccount, actor: User, channel: str = Channel.ONLINE) -> HardshipCase:
+    """Open a draft application on `account`, or refuse if one is already open on it."""
+    is_holder = account.holder_id == actor.pk
+    if not is_holder and not actor.has_perm(Perm.WORK_CASES):
+        raise CaseActionRefused(_("You cannot open a case on this account."))
+    CardAccount.objects.select_for_update().get(pk=account.pk)
+    stale = account.cases.filter(status=CaseStatus.DRAFT).first()
+    if stale is not None and stale.draft_expires_at() < timezone.now():
+        # An abandoned draft must not block a new application: close it, with a record.
+        stale.withdraw()
+        stale.closed_at = timezone.now()
+        _bump(stale, "status", "closed_at")
+        _record(stale, actor=None, kind="draft_expired", from_status=CaseStatus.DRAFT)
+    try:
+        with transaction.atomic():
+            case = HardshipCase.objects.create(
+                account=account,
+                cardholder=account.holder,
+                opened_by=actor,
+                channel=channel,
+            )
+    except IntegrityError:
+        raise CaseActionRefused(_("There is already an open case on this account.")) from None
+    if account.holder_id:
+        profile = getattr(account.holder, "profile", None)
+        if profile is not None:
+            case.contact_channel = profile.preferred_channel
+            case.contact_from = profile.contact_from
+            case.contact_until = profile.contact_until
+            case.save(update_fields=["contact_channel", "contact_from", "contact_until"])
+    _record(case, actor=actor, kind="opened", payload={"channel": channel})
+    return case
+
+
+@transaction.atomic
+def case_save_reason(
+    *,
+    case: HardshipCase,
+    actor: User,
+    version: int,
+    reason: str,
+    duration: str,
+    expected_recovery: date | None,
+    own_words: str,
+) -> HardshipCase:
+    case = _lock(case, version=version)
+    _editable_draft(case, actor)
+    case.reason, case.duration = reason, duration
+    case.expected_recovery, case.own_words = expected_recovery, own_words.strip()
+    case.wizard_step = "money"
+    _bump(case, "reason", "duration", "expected_recovery", "own_words", "wizard_step")
+    return case
+
+
+@dataclass(frozen=True)
+class DebtLine:
+    lender: str
+    balance: Decimal
+    monthly_payment: Decimal
+
+
+@transaction.atomic
+def case_save_statement(
+    *,
+    case: HardshipCase,
+    actor: User,
+    version: int,
+    household_size: int,
+    dependants: int,
+    income: dict[str, Decimal],
+    essentials: dict[str, Decimal],
+    debts: list[DebtLine],
+) -> HardshipCase:
+    """Replace the case's income & expenditure statement as a whole."""
+    case = _lock(case, version=version)
+    _editable_draft(case, actor)
+    case.statement_lines.all().delete()
+    lines = (
+        [
+            StatementLine(
+                case=case, section=StatementSection.INCOME, category=name, monthly_amount=amount
+            )
+            for name, amount in income.items()
+            if amount
+        ]
+        + [
+            StatementLine(
+                case=case, section=StatementSection.ESSENTIAL, category=name, monthly_amount=amount
+            )
+            for name, amount in essentials.items()
+            if amount
+        ]
+        + [
+            StatementLine(
+                case=case,
+                section=StatementSection.DEBT,
+                category="other_debt",
+                lender=debt.lender,
+                balance=debt.balance,
+                monthly_amount=debt.monthly_payment,
+            )
+            for debt in debts
+        ]
+    )
+    StatementLine.objects.bulk_create(lines)
+    case.household_size, case.dependants = household_size, dependants
+    case.wizard_step = "evidence"
+    _bump(case, "household_size", "dependants", "wizard_step")
+    return case
+
+
+@transaction.atomic
+def document_upload(
+    *, case: HardshipCase, actor: User, uploaded_file: Any, evidence_kind: str = ""
+) -> Document:
+    """Store a PDF, JPEG or PNG for the case after checking its content (see cases.uploads)."""
+    case = _lock(case, version=None)
+    is_staff = actor.has_perm(Perm.WORK_CASES)
+    if not (_may_act_as_cardholder(case, actor) or is_staff):
+        raise CaseActionRefused(_("You cannot add documents to this case."))
+    if not case.is_open:
+        raise CaseActionRefused(_("This case is closed; documents can no longer be added."))
+    inspected = inspect_upload(uploaded_file)
+    document = Document(
+        case=case,
+        evidence_kind=evidence_kind,
+        original_name=(uploaded_file.name or "document")[-200:],
+        content_type=inspected.content_type,
+        size=inspected.size,
+        sha256=inspected.sha256,
+        uploaded_by=actor,
+    )
+    document.file.save("upload", uploaded_file, save=False)
+    try:
+        document.save()
+        _record(
+            case,
+            actor=actor,
+            kind="document_added",
+            payload={"name": document.original_name, "kind": evidence_kind},
+        )
+    except Exception:
+        # The database write failed: do not leave an unreferenced file behind.
+        document.file.storage.delete(document.file.name)
+        raise
+    return document
+
+
+@transaction.atomic
+def document_remove(*, document: Document, actor: User) -> None:
+    """Take back a document uploaded to a draft (before anyone relied on it)."""
+    case = _lock(document.case, version=None)
+    _editable_draft(case, actor)
+    name = document.file.name
+    _record(case, actor=actor, kind="document_removed", payload={"name": document.original_name})
+    document.delete()
+    transaction.on_commit(lambda: document.file.storage.delete(name))
+
+
+def withdrawable_statuses() -> list[str]:
+    from cases.models import WITHDRAWABLE
+
+    return WITHDRAWABLE
+
+
+@transaction.atomic
+def case_set_step(*, case: HardshipCase, actor: User, step: str) -> HardshipCase:
+    """Move the draft's bookmark on (a step with nothing to save, such as documents)."""
+    case = _lock(case, version=None)
+    _editable_draft(case, actor)
+    case.wizard_step = step
+    _bump(case, "wizard_step")
+    return case
+
+
+@transaction.atomic
+def case_save_contact(
+    *,
+    case: HardshipCase,
+    actor: User,
+    version: int,
+    channel: str,
+    contact_from: time,
+    contact_until: time,
+) -> HardshipCase:
+    case = _lock(case, version=version)
+    _editable_draft(case, actor)
+    case.contact_channel, case.contact_from, case.contact_until = (
+        channel,
+        contact_from,
+        contact_until,
+    )
+    case.wizard_step = "options"
+    _bump(case, "contact_channel", "contact_from", "contact_until", "wizard_step")
+    return case
+
+
+def terms_to_json(terms: PlanTerms) -> dict[str, Any]:
+    """PlanTerms as JSON: amounts and rates as strings, dates ISO, absent options left out."""
+    data: dict[str, Any] = {}
+    for name in PlanTerms.__dataclass_fields__:
+        value = getattr(terms, name)
+        if value is None:
+            continue
+        if isinstance(value, (Decimal, date)):
+            value = str(value) if isinstance(value, Decimal) else value.isoformat()
+        elif hasattr(value, "value"):
+            value = value.value
+        data[name] = value
+    return data
+
+
+def schedule_summary(schedule: Schedule) -> dict[str, Any]:
+    """The figures shown with an offer, kept so that what was agreed is what was shown."""
+
+    def text(value: Decimal | None) -> str | None:
+        return None if value is None else str(value)
+
+    return {
+        "monthly_payment": text(schedule.monthly_payment),
+        "financed_amount": text(schedule.financed_amount),
+        "total_payable": text(schedule.total_payable),
+        "total_interest": text(schedule.total_interest),
+        "total_fees": text(schedule.total_fees),
+        "concession_total": text(schedule.concession_total),
+        "forgiven": text(schedule.forgiven),
+        "annualised_rate": text(schedule.annualised_rate),
+        "effective_annual_rate": text(schedule.effective_annual_rate),
+        "months": schedule.months,
+        "first_due_date": schedule.rows[0].due_date.isoformat(),
+        "last_due_date": schedule.last_due_date.isoformat(),
+    }
+
+
+@transaction.atomic
+def case_request_plan(
+    *, case: HardshipCase, actor: User, version: int, schedule: Schedule, note: str = ""
+) -> Offer:
+    """Record the plan the cardholder asks for (a recommended one or their own terms).
+
+    In a draft the request can be changed: the earlier request is marked withdrawn, never
+    deleted, so the negotiation thread keeps its history.
+    """
+    case = _lock(case, version=version)
+    _editable_draft(case, actor)
+    case.offers.filter(status=OfferStatus.REQUESTED).update(status=OfferStatus.WITHDRAWN)
+    offer = Offer.objects.create(
+        case=case,
+        proposer=Proposer.CARDHOLDER,
+        created_by=actor,
+        terms=terms_to_json(schedule.terms),
+        summary=schedule_summary(schedule),
+        rationale=note.strip(),
+        status=OfferStatus.REQUESTED,
+    )
+    case.wizard_step = "review"
+    _bump(case, "wizard_step")
+    return offer
+
+
+def missing_for_submission(case: HardshipCase) -> list[str]:
+    """What the application still lacks, in the user's language (empty when complete)."""
+    missing = []
+    if not case.reason or not case.duration:
+        missing.append(_("the reason for your difficulty"))
+    if not case.statement_lines.exists():
+        missing.append(_("your income and spending"))
+    if not case.contact_channel or case.contact_from is None or case.contact_until is None:
+        missing.append(_("how and when we may contact you"))
+    if not case.offers.filter(status=OfferStatus.REQUESTED).exists():
+        missing.append(_("the plan you would like"))
+    return missing
+
+
+def _decision_due(submitted_at: datetime) -> datetime:
+    return add_business_days(submitted_at, settings.CASE_DECISION_BUSINESS_DAYS)
+
+
+@transaction.atomic
+def case_submit(*, case: HardshipCase, actor: User, version: int) -> HardshipCase:
+    """Send a complete application to the collections team; the decision clock starts."""
+    case = _lock(case, version=version)
+    _editable_draft(case, actor)
+    missing = missing_for_submission(case)
+    if missing:
+        raise CaseActionRefused(
+            _("Before you submit, please add: %(missing)s.") % {"missing": ", ".join(missing)}
+        )
+    from_status = case.status
+    case.submit()
+    now = timezone.now()
+    case.submitted_at, case.decision_due = now, _decision_due(now)
+    case.wizard_step = "done"
+    _bump(case, "status", "submitted_at", "decision_due", "wizard_step")
+    _record(
+        case,
+        actor=actor,
+        kind="submitted",
+        from_status=from_status,
+        payload={"decision_due": case.decision_due.isoformat()},
+    )
+    holder = case.account.holder
+    if holder is not None:
+        account_services.notify(
+            user=holder,
+            title=gettext_noop("We received your application %(reference)s"),
+            body=gettext_noop("We will reply by %(due)s."),
+            params={
+                "reference": case.reference,
+                "due": timezone.localtime(case.decision_due).strftime("%Y-%m-%d"),
+            },
+            link=case.get_absolute_url(),
+        )
+    return case
+
+
+@transaction.atomic
+def case_withdraw(
+    *, case: HardshipCase, actor: User, version: int, reason: str = ""
+) -> HardshipCase:
+    """The cardholder (or staff on their instruction) stops the case."""
+    case = _lock(case, version=version)
+    if not (_may_act_as_cardholder(case, actor) or actor.has_perm(Perm.WORK_CASES)):
+        raise CaseActionRefused(_("You cannot withdraw this case."))
+    from_status = case.status
+    try:
+        case.withdraw()
+    except TransitionNotAllowed:
+        raise CaseActionRefused(_("This case can no longer be withdrawn.")) from None
+    case.closed_at = timezone.now()
+    case.offers.filter(
+        status__in=[OfferStatus.REQUESTED, OfferStatus.OPEN, OfferStatus.PENDING_APPROVAL]
+    ).update(status=OfferStatus.WITHDRAWN)
+    _bump(case, "status", "closed_at")
+    _record(
+        case,
+        actor=actor,
+        kind="withdrawn",
+        from_status=from_status,
+        payload={"reason": reason.strip()},
+    )
+    return case
+
+
+@transaction.atomic
+def message_post(
+    *, case: HardshipCase, author: User, body: str, attachment: Any | None = None
+) -> Message:
+    """A message on the case from the cardholder or staff, optionally with one document."""
+    case = _lock(case, version=None)
+    from_staff = author.has_perm(Perm.WORK_CASES)
+    if not (from_staff or _may_act_as_cardholder(case, author)):
+        raise CaseActionRefused(_("You cannot write on this case."))
+    body = body.strip()
+    if not body:
+        raise CaseActionRefused(_("Write a message before sending."))
+    document = None
+    if attachment is not None:
+        document = document_upload(
+            case=case, actor=author, uploaded_file=attachment, evidence_kind=""
+        )
+    message = Message.objects.create(
+        case=case, author=author, body=body, attachment=document, from_staff=from_staff
+    )
+    _record(case, actor=author, kind="message", payload={"from_staff": from_staff})
+    holder = case.account.holder
+    if from_staff and holder is not None:
+        account_services.notify(
+            user=holder,
+            title=gettext_noop("New message about your case %(reference)s"),
+            params={"reference": case.reference},
+            link=case.get_absolute_url(),
+        )
+    return message
+
+
+@transaction.atomic
+def case_open_for_cardholder(
+    *,
+    account: CardAccount,
+    actor: User,
+    channel: str,
+    reason: str,
+    duration: str,
+    own_words: str,
+) -> HardshipCase:
+    """Staff open and submit a case for a cardholder who phoned or came to a branch.
+
+    The channel is recorded; the case goes straight to the team's queue, and the cardholder
+    (if they have a login) sees it on their dashboard.
+    """
+    if not actor.has_perm(Perm.WORK_CASES):
+        raise CaseActionRefused(_("Only staff can open a case for a cardholder."))
+    if channel not in (Channel.PHONE, Channel.BRANCH):
+        raise CaseActionRefused(_("Choose whether the cardholder phoned or came to a branch."))
+    case = case_start(account=account, actor=actor, channel=channel)
+    case.reason, case.duration, case.own_words = reason, duration, own_words.strip()
+    from_status = case.status
+    case.submit()
+    now = timezone.now()
+    case.submitted_at, case.decision_due = now, _decision_due(now)
+    case.wizard_step = "done"
+    _bump(
+        case,
+        "reason",
+        "duration",
+        "own_words",
+        "status",
+        "submitted_at",
+        "decision_due",
+        "wizard_step",
+    )
+    _record(
+        case,
+        actor=actor,
+        kind="submitted",
+        from_status=from_status,
+        payload={
+            "channel": channel,
+            "on_behalf": True,
+            "decision_due": case.decision_due.isoformat(),
+        },
+    )
+    if account.holder is not None:
+        account_services.notify(
+            user=account.holder,
+            title=gettext_noop("We opened case %(reference)s after talking to you"),
+            body=gettext_noop("We will reply by %(due)s."),
+            params={
+                "reference": case.reference,
+                "due": timezone.localtime(case.decision_due).strftime("%Y-%m-%d"),
+            },
+            link=case.get_absolute_url(),
+        )
+    return case
