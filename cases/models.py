@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
 
 from accounts.models import ContactChannel
 
@@ -225,6 +226,7 @@ class CaseStatus(models.TextChoices):
     BROKEN = "broken", _("Plan broken")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     DECLINED = "declined", _("Declined")
+    CLOSED = "closed", _("Closed by the bank")
 
 
 #: Statuses in which a case is still being worked on: only one such case per account.
@@ -287,6 +289,20 @@ class HardshipCase(ConcurrentTransitionMixin, models.Model):
     contact_from = models.TimeField(_("contact me from"), null=True, blank=True)
     contact_until = models.TimeField(_("contact me until"), null=True, blank=True)
 
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_cases",
+        verbose_name=_("assigned to"),
+    )
+    # Set when a declined case is appealed: only a supervisor may then work it.
+    escalated = models.BooleanField(_("escalated to a supervisor"), default=False)
+    info_requested = models.TextField(_("information requested"), blank=True, max_length=2000)
+    info_due = models.DateField(_("information due by"), null=True, blank=True)
+    outcome_reason = models.TextField(_("reason for the outcome"), blank=True, max_length=2000)
+
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -336,6 +352,56 @@ class HardshipCase(ConcurrentTransitionMixin, models.Model):
     @transition(field=status, source=WITHDRAWABLE, target=CaseStatus.WITHDRAWN)
     def withdraw(self) -> None:
         pass
+
+    @transition(
+        field=status,
+        source=[CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW],
+        target=CaseStatus.IN_REVIEW,
+    )
+    def take_into_review(self) -> None:
+        """Claimed by an agent or assigned by a supervisor (reassignment keeps it in review)."""
+
+    @transition(field=status, source=CaseStatus.IN_REVIEW, target=CaseStatus.AWAITING_CARDHOLDER)
+    def await_cardholder(self) -> None:
+        """An offer went out, or information was requested."""
+
+    @transition(field=status, source=CaseStatus.IN_REVIEW, target=CaseStatus.AWAITING_APPROVAL)
+    def await_approval(self) -> None:
+        """An offer beyond the maker's authority waits for a supervisor."""
+
+    @transition(
+        field=status, source=CaseStatus.AWAITING_APPROVAL, target=CaseStatus.AWAITING_CARDHOLDER
+    )
+    def approve(self) -> None:
+        pass
+
+    @transition(field=status, source=CaseStatus.AWAITING_APPROVAL, target=CaseStatus.IN_REVIEW)
+    def reject(self) -> None:
+        pass
+
+    @transition(field=status, source=CaseStatus.AWAITING_CARDHOLDER, target=CaseStatus.IN_REVIEW)
+    def return_to_review(self) -> None:
+        """The cardholder replied or countered, declined the offer, or the offer expired."""
+
+    @transition(field=status, source=CaseStatus.AWAITING_CARDHOLDER, target=CaseStatus.AGREED)
+    def agree(self) -> None:
+        pass
+
+    @transition(field=status, source=CaseStatus.IN_REVIEW, target=CaseStatus.DECLINED)
+    def decline(self) -> None:
+        pass
+
+    @transition(field=status, source=CaseStatus.DECLINED, target=CaseStatus.IN_REVIEW)
+    def appeal(self) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=[CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.AWAITING_CARDHOLDER],
+        target=CaseStatus.CLOSED,
+    )
+    def close(self) -> None:
+        """Staff close a case that needs no plan (for example, the arrears were paid)."""
 
 
 class StatementSection(models.TextChoices):
@@ -484,9 +550,149 @@ class Offer(models.Model):
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
+    # Limits of the maker's authority this offer goes beyond: [{limit, allowed, offered}].
+    exceeds = models.JSONField(default=list, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True, max_length=2000)
 
     class Meta:
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.proposer} {self.status}"
+
+
+class ContactChannelKind(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    CHAT = "chat", _("Online chat")
+    IN_PERSON = "in_person", _("In person")
+    LETTER = "letter", _("Letter")
+
+
+class Direction(models.TextChoices):
+    INBOUND = "inbound", _("From the cardholder")
+    OUTBOUND = "outbound", _("To the cardholder")
+
+
+class ContactOutcome(models.TextChoices):
+    REACHED = "reached", _("Spoke to the cardholder")
+    NO_ANSWER = "no_answer", _("No answer")
+    LEFT_MESSAGE = "left_message", _("Left a message")
+    PROMISE = "promise", _("Promise to pay")
+    REFUSED = "refused", _("Refused to talk")
+    OTHER = "other", _("Other")
+
+
+class ContactLog(models.Model):
+    """A contact with the cardholder outside the messages: a call, a chat, a visit, a letter."""
+
+    case = models.ForeignKey(HardshipCase, on_delete=models.CASCADE, related_name="contacts")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    occurred_at = models.DateTimeField(default=timezone.now)
+    channel = models.CharField(_("channel"), max_length=10, choices=ContactChannelKind.choices)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=ContactOutcome.choices)
+    notes = models.TextField(_("notes"), max_length=4000, blank=True)
+    # The contact rules this contact broke, as the agent was warned at the time.
+    rule_warnings = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["case", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.channel} {self.direction} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class NegotiationPolicy(models.Model):
+    """The bank's negotiation rules, edited by administrators; every change is kept.
+
+    There is one row (pk=1). `cases.policy.current_policy()` reads it.
+    """
+
+    max_term_months = models.PositiveSmallIntegerField(
+        _("maximum plan length (months)"), default=60
+    )
+    offer_validity_days = models.PositiveSmallIntegerField(
+        _("offers expire after (days)"), default=14
+    )
+    decision_business_days = models.PositiveSmallIntegerField(
+        _("decision due within (working days)"), default=5
+    )
+    quiet_hours_start = models.TimeField(_("no contact from"), default="21:00")
+    quiet_hours_end = models.TimeField(_("no contact until"), default="08:00")
+    max_contacts_per_day = models.PositiveSmallIntegerField(
+        _("outbound contacts a day, at most"), default=2
+    )
+    max_contacts_per_week = models.PositiveSmallIntegerField(
+        _("outbound contacts a week, at most"), default=7
+    )
+    broken_plan_tolerance_days = models.PositiveSmallIntegerField(
+        _("a plan breaks after a payment is late by (days)"), default=30
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("negotiation policy")
+        verbose_name_plural = _("negotiation policy")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_term_months__gte=1) & Q(max_term_months__lte=60),
+                name="policy_term_within_rules",
+                violation_error_message=_("The maximum term must be between 1 and 60 months."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Negotiation policy"))
+
+
+class AuthorityLimit(models.Model):
+    """What one role may concede without a second pair of eyes; every change is kept."""
+
+    role = models.CharField(_("role"), max_length=20, unique=True)
+    max_interest_waiver_share = models.DecimalField(
+        _("interest waiver, at most (share of accrued interest, 0–1)"),
+        max_digits=5,
+        decimal_places=4,
+    )
+    max_fee_waiver_share = models.DecimalField(
+        _("fee waiver, at most (share of fees, 0–1)"), max_digits=5, decimal_places=4
+    )
+    max_settlement_discount = models.DecimalField(
+        _("settlement discount, at most (%)"), max_digits=5, decimal_places=2
+    )
+    max_term_months = models.PositiveSmallIntegerField(_("plan length, at most (months)"))
+    min_apr = models.DecimalField(_("APR, at least (%)"), max_digits=6, decimal_places=2)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role"]
+        verbose_name = _("authority limit")
+        verbose_name_plural = _("authority limits")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_interest_waiver_share__gte=0)
+                & Q(max_interest_waiver_share__lte=1)
+                & Q(max_fee_waiver_share__gte=0)
+                & Q(max_fee_waiver_share__lte=1)
+                & Q(max_settlement_discount__gte=0)
+                & Q(max_settlement_discount__lte=100)
+                & Q(min_apr__gte=0),
+                name="authority_limit_ranges",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.role

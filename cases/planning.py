@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from cases.models import HardshipCase
-from cases.policy import AUTHORITY, PLAN_POLICY, risk_band_for
+from cases.policy import authority_limits, plan_policy, risk_band_for
 from cases.selectors import balance_of, statement_of
 from plans.calculator import (
     CalculatorError,
@@ -40,7 +40,7 @@ def recommendations_for(case: HardshipCase) -> RecommendationResult | None:
         balance_of(account).account(apr=account.apr),
         statement,
         risk_band_for(account),
-        AUTHORITY[Role.AGENT],
+        authority_limits(Role.AGENT),
         start_date=first_due_date(),
     )
 
@@ -60,7 +60,7 @@ def own_terms_schedule(case: HardshipCase, *, months: int, stop_interest: bool) 
         accrued_interest=balance.accrued_interest,
         fees=balance.fees,
     )
-    return build_schedule(terms, PLAN_POLICY)
+    return build_schedule(terms, plan_policy())
 
 
 __all__ = ["CalculatorError", "first_due_date", "own_terms_schedule", "recommendations_for"]

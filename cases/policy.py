@@ -1,33 +1,34 @@
-"""Negotiation policy: authority limits per role, risk bands, and the plan rules.
+"""Negotiation policy: authority limits per role, plan rules, contact rules, risk bands.
 
-These are the defaults until policy becomes data an administrator edits (with history); every
-caller goes through these functions so that the change is made in one place.
+Policy is data (`NegotiationPolicy`, `AuthorityLimit`, edited by administrators with history);
+these functions read it, falling back to the defaults below when a row is missing, and turn it
+into the calculator's terms. Every caller goes through here.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from accounts.models import User
 from accounts.roles import Perm, Role
-from cases.models import CardAccount
-from plans.calculator import AuthorityLimits, Policy, RiskBand
+from cases.models import AuthorityLimit, CardAccount, NegotiationPolicy
+from plans.calculator import AuthorityLimits, Policy, RiskBand, Schedule
+from plans.calculator.money import HUNDRED
 
+#: Defaults, the same as the data migration `cases/0003_default_policy` writes.
 PLAN_POLICY = Policy(max_term_months=60)
-
-#: What each role may agree to without a second pair of eyes. Cardholders see recommendations
-#: computed within an agent's authority, so that what they request can be granted at once.
 AUTHORITY: dict[str, AuthorityLimits] = {
     Role.AGENT: AuthorityLimits(
-        max_interest_waiver_share=Decimal("0.50"),
-        max_fee_waiver_share=Decimal("1.00"),
+        max_interest_waiver_share=Decimal("0.5"),
+        max_fee_waiver_share=Decimal("1"),
         max_settlement_discount=Decimal("20"),
         max_term_months=36,
         min_apr=Decimal("0"),
     ),
     Role.SUPERVISOR: AuthorityLimits(
-        max_interest_waiver_share=Decimal("1.00"),
-        max_fee_waiver_share=Decimal("1.00"),
+        max_interest_waiver_share=Decimal("1"),
+        max_fee_waiver_share=Decimal("1"),
         max_settlement_discount=Decimal("50"),
         max_term_months=60,
         min_apr=Decimal("0"),
@@ -35,10 +36,33 @@ AUTHORITY: dict[str, AuthorityLimits] = {
 }
 
 
+def current_policy() -> NegotiationPolicy:
+    return NegotiationPolicy.objects.filter(pk=1).first() or NegotiationPolicy(pk=1)
+
+
+def plan_policy() -> Policy:
+    return Policy(max_term_months=current_policy().max_term_months)
+
+
+def authority_limits(role: str) -> AuthorityLimits:
+    row = AuthorityLimit.objects.filter(role=role).first()
+    if row is None:
+        return AUTHORITY[role]
+    return AuthorityLimits(
+        max_interest_waiver_share=row.max_interest_waiver_share,
+        max_fee_waiver_share=row.max_fee_waiver_share,
+        max_settlement_discount=row.max_settlement_discount,
+        max_term_months=row.max_term_months,
+        min_apr=row.min_apr,
+    )
+
+
+def role_for_authority(user: User) -> str:
+    return Role.SUPERVISOR if user.has_perm(Perm.APPROVE_OFFERS) else Role.AGENT
+
+
 def authority_for(user: User) -> AuthorityLimits:
-    if user.has_perm(Perm.APPROVE_OFFERS):
-        return AUTHORITY[Role.SUPERVISOR]
-    return AUTHORITY[Role.AGENT]
+    return authority_limits(role_for_authority(user))
 
 
 def risk_band_for(account: CardAccount) -> RiskBand:
@@ -51,3 +75,40 @@ def risk_band_for(account: CardAccount) -> RiskBand:
     if days < 180:
         return RiskBand.HIGH
     return RiskBand.VERY_HIGH
+
+
+@dataclass(frozen=True)
+class Excess:
+    """One authority limit an offer goes beyond: what was allowed, what is offered."""
+
+    limit: str
+    allowed: str
+    offered: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"limit": self.limit, "allowed": self.allowed, "offered": self.offered}
+
+
+def exceeded_limits(
+    schedule: Schedule, limits: AuthorityLimits, *, current_apr: Decimal
+) -> list[Excess]:
+    """Every limit of `limits` that `schedule` goes beyond, with the amounts, for the approver."""
+    terms = schedule.terms
+    excesses = []
+    allowed_interest = limits.max_interest_waiver(terms.accrued_interest)
+    if terms.interest_waived > allowed_interest:
+        excesses.append(Excess("interest_waiver", str(allowed_interest), str(terms.interest_waived)))
+    allowed_fees = limits.max_fee_waiver(terms.fees)
+    if terms.fees_waived > allowed_fees:
+        excesses.append(Excess("fee_waiver", str(allowed_fees), str(terms.fees_waived)))
+    if schedule.months > limits.max_term_months:
+        excesses.append(Excess("term", str(limits.max_term_months), str(schedule.months)))
+    if terms.settlement_percent is not None:
+        discount = HUNDRED - terms.settlement_percent
+        if discount > limits.max_settlement_discount:
+            excesses.append(
+                Excess("settlement_discount", str(limits.max_settlement_discount), str(discount))
+            )
+    elif not limits.permits(schedule, current_apr=current_apr) and not excesses:
+        excesses.append(Excess("min_apr", str(limits.min_apr), str(terms.plan_apr)))
+    return excesses

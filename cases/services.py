@@ -41,7 +41,7 @@ from cases.models import (
 )
 from cases.sla import add_business_days
 from cases.uploads import inspect_upload
-from plans.calculator import PlanTerms, Schedule
+from plans.calculator import PlanTerms, PlanType, Schedule
 
 
 class CaseActionRefused(Exception):
@@ -421,6 +421,24 @@ def terms_to_json(terms: PlanTerms) -> dict[str, Any]:
             value = value.value
         data[name] = value
     return data
+
+
+_INT_TERMS = {"months", "deferral_months", "step_months", "settlement_payments"}
+
+
+def terms_from_json(data: dict[str, Any]) -> PlanTerms:
+    """The inverse of `terms_to_json`: re-quote exactly the plan that was offered."""
+    values: dict[str, Any] = {}
+    for name, value in data.items():
+        if name == "plan_type":
+            values[name] = PlanType(value)
+        elif name == "start_date":
+            values[name] = date.fromisoformat(value)
+        elif name in _INT_TERMS:
+            values[name] = int(value)
+        else:
+            values[name] = Decimal(value)
+    return PlanTerms(**values)
 
 
 def schedule_summary(schedule: Schedule) -> dict[str, Any]:
