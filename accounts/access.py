@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
+from django_htmx.middleware import HtmxDetails
 
 from accounts.models import User
 
@@ -25,6 +26,7 @@ class AuthenticatedRequest(HttpRequest):
     """The request a guarded view receives: its user is logged in."""
 
     user: User
+    htmx: HtmxDetails
 
 
 def permission_required(perm: str) -> Callable[[ViewFunc], ViewFunc]:

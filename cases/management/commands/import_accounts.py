@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, NoReturn
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from cases import importers
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or update card accounts from the core system's CSV (docs/import-format.md). "
+        "A file with any bad row imports nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path, help="UTF-8 CSV file with a header row")
+
+    def handle(self, *args: Any, file: Path, **options: Any) -> None:
+        try:
+            result = importers.parse_accounts(importers.read_csv_lines(file))
+        except importers.ImportFileError as error:
+            raise CommandError(str(error)) from None
+        if result.errors:
+            self._reject(file, result.errors)
+        summary = importers.accounts_import(rows=result.rows)
+        self.stdout.write(str(summary))
+
+    def _reject(self, file: Path, errors: list[importers.RowError]) -> NoReturn:
+        for error in errors:
+            self.stderr.write(str(error))
+        raise CommandError(f"{file}: {importers.errors_summary(errors)}; nothing was imported.")
