@@ -11,6 +11,8 @@ from accounts.roles import Perm
 # (permission, url name, label): the navigation a role sees is exactly what it may open.
 _NAVIGATION: tuple[tuple[str | None, str, Any], ...] = (
     (None, "dashboard", _("Dashboard")),
+    (Perm.WORK_CASES, "cases:queue", _("Case queue")),
+    (Perm.APPROVE_OFFERS, "cases:approvals", _("Approvals")),
     (None, "accounts:profile", _("My profile")),
 )
 

@@ -302,3 +302,49 @@ class OpenForCardholderForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class OfferAnswerForm(VersionedForm):
+    answer = forms.ChoiceField(choices=(("accept", _("Accept")), ("decline", _("Decline"))))
+    consent = forms.BooleanField(
+        label=_("I have read the terms above and agree to repay as shown."), required=False
+    )
+    reason = forms.CharField(
+        label=_("Why are you declining? (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CounterForm(VersionedForm):
+    months = forms.IntegerField(
+        label=_("Over how many months could you repay?"), min_value=1, max_value=60
+    )
+    interest = forms.ChoiceField(
+        label=_("What would you ask for on interest?"),
+        choices=(("keep", _("Keep the current rate")), ("stop", _("Stop interest while I repay"))),
+    )
+    note = forms.CharField(
+        label=_("Why these terms work better for you"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReplyForm(VersionedForm):
+    body = forms.CharField(
+        label=_("Your answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    attachment = forms.FileField(
+        label=_("Attach a document (optional: PDF, JPEG or PNG, at most 10 MB)"), required=False
+    )
+
+
+class AppealForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Why should we look again?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

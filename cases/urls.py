@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import staff_views, views
 
 app_name = "cases"
 
@@ -17,6 +17,16 @@ urlpatterns = [
     path("cases/<int:case_id>/apply/<slug:step>/", views.apply, name="apply"),
     path("cases/<int:case_id>/withdraw/", views.case_withdraw, name="withdraw"),
     path("cases/<int:case_id>/messages/", views.message_send, name="message"),
+    path("cases/<int:case_id>/reply/", views.reply, name="reply"),
+    path("cases/<int:case_id>/appeal/", views.appeal, name="appeal"),
+    path(
+        "cases/<int:case_id>/offers/<int:offer_id>/answer/", views.offer_answer, name="offer_answer"
+    ),
+    path(
+        "cases/<int:case_id>/offers/<int:offer_id>/counter/",
+        views.offer_counter,
+        name="offer_counter",
+    ),
     path(
         "cases/<int:case_id>/documents/<int:document_id>/",
         views.document_download,
@@ -28,4 +38,22 @@ urlpatterns = [
         name="document_remove",
     ),
     path("staff/cases/new/", views.open_for_cardholder, name="open_for_cardholder"),
+    path("staff/queue/", staff_views.queue, name="queue"),
+    path("staff/cases/<int:case_id>/", staff_views.review, name="review"),
+    path("staff/cases/<int:case_id>/claim/", staff_views.claim, name="claim"),
+    path("staff/cases/<int:case_id>/assign/", staff_views.assign, name="assign"),
+    path("staff/cases/<int:case_id>/request-info/", staff_views.request_info, name="request_info"),
+    path("staff/cases/<int:case_id>/offer/", staff_views.offer, name="offer"),
+    path("staff/cases/<int:case_id>/decline/", staff_views.decline, name="decline"),
+    path("staff/cases/<int:case_id>/close/", staff_views.close, name="close"),
+    path("staff/cases/<int:case_id>/contact/", staff_views.contact, name="contact"),
+    path(
+        "staff/cases/<int:case_id>/documents/<int:document_id>/review/",
+        staff_views.document_review,
+        name="document_review",
+    ),
+    path("supervisor/approvals/", staff_views.approvals, name="approvals"),
+    path(
+        "supervisor/approvals/<int:offer_id>/", staff_views.approval_decide, name="approval_decide"
+    ),
 ]

@@ -21,13 +21,17 @@ from cases.calculator_text import translate_error, translate_message
 from cases.evidence import EVIDENCE_KINDS, checklist_for
 from cases.forms import (
     ESSENTIAL_LABELS,
+    AppealForm,
     ChoosePlanForm,
     ContactForm,
+    CounterForm,
     EnrolmentForm,
     EvidenceForm,
     MessageForm,
+    OfferAnswerForm,
     OpenForCardholderForm,
     ReasonForm,
+    ReplyForm,
     StatementForm,
     WithdrawForm,
 )
@@ -549,6 +553,12 @@ def case_detail(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
             "message_form": MessageForm(),
             "withdraw_form": WithdrawForm(initial={"version": case.version}),
             "can_withdraw": case.status in services.withdrawable_statuses(),
+            "is_holder": case.account.holder_id == request.user.pk,
+            "open_offer": case.offers.filter(status=OfferStatus.OPEN).first(),
+            "answer_form": OfferAnswerForm(initial={"version": case.version}),
+            "counter_form": CounterForm(initial={"version": case.version}),
+            "reply_form": ReplyForm(initial={"version": case.version}),
+            "appeal_form": AppealForm(initial={"version": case.version}),
         },
     )
 
@@ -668,3 +678,131 @@ def open_for_cardholder(request: AuthenticatedRequest) -> HttpResponse:
                 )
                 return redirect(case.get_absolute_url())
     return render(request, "cases/open_for_cardholder.html", {"form": form})
+
+
+# --- the cardholder's answers -----------------------------------------------------------------
+
+
+def _holder_case(request: AuthenticatedRequest, case_id: int) -> HardshipCase:
+    case = selectors.case_get(user=request.user, case_id=case_id)
+    if case.account.holder_id != request.user.pk:
+        raise Http404
+    return case
+
+
+@permission_required(Perm.USE_PORTAL)
+@require_POST
+def offer_answer(request: AuthenticatedRequest, case_id: int, offer_id: int) -> HttpResponse:
+    """Accept (with explicit consent) or decline an open offer."""
+    from cases import negotiation
+
+    case = _holder_case(request, case_id)
+    offer = case.offers.filter(pk=offer_id).first()
+    if offer is None:
+        raise Http404
+    form = OfferAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether you accept or decline the offer."))
+        return redirect(case.get_absolute_url())
+    data = form.cleaned_data
+    try:
+        if data["answer"] == "accept":
+            negotiation.offer_accept(
+                offer=offer, actor=request.user, version=data["version"], consent=data["consent"]
+            )
+            messages.success(
+                request, _("Thank you. You accepted the plan; we will prepare your agreement.")
+            )
+        else:
+            negotiation.offer_decline(
+                offer=offer, actor=request.user, version=data["version"], reason=data["reason"]
+            )
+            messages.success(request, _("You declined the offer. We will look at your case again."))
+    except CaseActionRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect(case.get_absolute_url())
+
+
+@permission_required(Perm.USE_PORTAL)
+@require_POST
+def offer_counter(request: AuthenticatedRequest, case_id: int, offer_id: int) -> HttpResponse:
+    from cases import negotiation
+
+    case = _holder_case(request, case_id)
+    offer = case.offers.filter(pk=offer_id).first()
+    if offer is None:
+        raise Http404
+    form = CounterForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(case.get_absolute_url())
+    data = form.cleaned_data
+    try:
+        schedule = planning.own_terms_schedule(
+            case, months=data["months"], stop_interest=data["interest"] == "stop"
+        )
+        negotiation.offer_counter(
+            offer=offer,
+            actor=request.user,
+            version=data["version"],
+            schedule=schedule,
+            note=data["note"],
+        )
+    except CalculatorError as error:
+        messages.error(request, translate_error(error))
+    except CaseActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("We received your proposal and will review it."))
+    return redirect(case.get_absolute_url())
+
+
+@permission_required(Perm.USE_PORTAL)
+@require_POST
+def reply(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    from cases import negotiation
+
+    case = _holder_case(request, case_id)
+    form = ReplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Write your answer before sending."))
+        return redirect(case.get_absolute_url())
+    try:
+        negotiation.case_reply(
+            case=case,
+            actor=request.user,
+            version=form.cleaned_data["version"],
+            body=form.cleaned_data["body"],
+            attachment=form.cleaned_data.get("attachment"),
+        )
+    except (CaseActionRefused, UploadRejected) as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Thank you. Your case is back with our team."))
+    return redirect(case.get_absolute_url())
+
+
+@permission_required(Perm.USE_PORTAL)
+@require_POST
+def appeal(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    from cases import negotiation
+
+    case = _holder_case(request, case_id)
+    form = AppealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tell us why you are appealing."))
+        return redirect(case.get_absolute_url())
+    try:
+        negotiation.case_appeal(
+            case=case,
+            actor=request.user,
+            version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+        )
+    except CaseActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Your appeal was sent to a supervisor."))
+    return redirect(case.get_absolute_url())

@@ -1,0 +1,206 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.forms import VersionedForm
+from cases.models import (
+    CaseStatus,
+    ContactChannelKind,
+    ContactOutcome,
+    DelinquencyBucket,
+    Direction,
+    HardshipReason,
+)
+from plans.calculator import PlanType
+
+RISK_CHOICES = [
+    ("", _("Any risk")),
+    ("low", _("Low")),
+    ("medium", _("Medium")),
+    ("high", _("High")),
+    ("very_high", _("Very high")),
+]
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status"))]
+        + [
+            (s.value, s.label)
+            for s in (
+                CaseStatus.SUBMITTED,
+                CaseStatus.IN_REVIEW,
+                CaseStatus.AWAITING_APPROVAL,
+                CaseStatus.AWAITING_CARDHOLDER,
+                CaseStatus.AGREED,
+            )
+        ],
+    )
+    bucket = forms.ChoiceField(
+        label=_("Days past due"),
+        required=False,
+        choices=[("", _("Any")), *DelinquencyBucket.choices],
+    )
+    risk = forms.ChoiceField(label=_("Risk band"), required=False, choices=RISK_CHOICES)
+    reason = forms.ChoiceField(
+        label=_("Reason"), required=False, choices=[("", _("Any reason")), *HardshipReason.choices]
+    )
+    sla = forms.ChoiceField(
+        label=_("Decision deadline"),
+        required=False,
+        choices=[("", _("Any")), ("soon", _("Due within 2 days")), ("breached", _("Missed"))],
+    )
+    assignee = forms.ChoiceField(
+        label=_("Assigned to"),
+        required=False,
+        choices=[("", _("Anyone")), ("mine", _("Me")), ("unassigned", _("Nobody"))],
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("due", _("Decision deadline")),
+            ("-dpd", _("Most days past due")),
+            ("submitted", _("Oldest first")),
+            ("-balance", _("Largest balance")),
+        ],
+    )
+
+
+class AssignForm(VersionedForm):
+    assignee: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Assign to"), queryset=None
+    )
+
+    def __init__(self, *args: Any, team: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared above
+        field.queryset = team
+
+
+class RequestInfoForm(VersionedForm):
+    request = forms.CharField(
+        label=_("What do you need from the cardholder?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    due = forms.DateField(
+        label=_("Reply needed by"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_due(self) -> Any:
+        due = self.cleaned_data["due"]
+        if due <= timezone.localdate() or due > timezone.localdate() + timedelta(days=60):
+            raise forms.ValidationError(_("Choose a date in the next 60 days."))
+        return due
+
+
+class ReasonForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Reason (the cardholder reads it)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class OfferForm(VersionedForm):
+    """Custom terms, or a recommended plan picked by its rank (`choice`)."""
+
+    choice = forms.CharField(required=False, widget=forms.HiddenInput)
+    plan_type = forms.ChoiceField(
+        label=_("Plan type"),
+        required=False,
+        choices=[
+            (PlanType.INSTALMENT.value, _("Instalments")),
+            (PlanType.INTEREST_FREE.value, _("Interest-free instalments")),
+            (PlanType.DEFERRAL.value, _("Payment holiday, then instalments")),
+            (PlanType.SETTLEMENT.value, _("Settlement")),
+        ],
+    )
+    months = forms.IntegerField(label=_("Months"), required=False, min_value=1, max_value=60)
+    apr = forms.DecimalField(
+        label=_("APR (%)"),
+        required=False,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        decimal_places=2,
+    )
+    deferral_months = forms.IntegerField(
+        label=_("Months without payments"), required=False, min_value=1, max_value=12
+    )
+    settlement_percent = forms.DecimalField(
+        label=_("Settlement: share of the debt to pay (%)"),
+        required=False,
+        min_value=Decimal("1"),
+        max_value=Decimal("100"),
+        decimal_places=2,
+    )
+    settlement_payments = forms.IntegerField(
+        label=_("Settlement payments"), required=False, min_value=1, max_value=3
+    )
+    interest_waived = forms.DecimalField(
+        label=_("Interest waived"), required=False, min_value=Decimal("0"), decimal_places=2
+    )
+    fees_waived = forms.DecimalField(
+        label=_("Fees waived"), required=False, min_value=Decimal("0"), decimal_places=2
+    )
+    start_date = forms.DateField(
+        label=_("First payment date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    rationale = forms.CharField(
+        label=_("Why this offer (the cardholder reads it)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        choice = cleaned.get("choice") or ""
+        if not choice and not cleaned.get("plan_type"):
+            raise forms.ValidationError(_("Choose a recommended plan or set custom terms."))
+        start = cleaned.get("start_date")
+        if start and not timezone.localdate() <= start <= timezone.localdate() + timedelta(
+            days=120
+        ):
+            self.add_error("start_date", _("The first payment must fall within the next 120 days."))
+        return cleaned
+
+
+class ContactForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), choices=ContactChannelKind.choices)
+    direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=ContactOutcome.choices)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    acknowledge = forms.BooleanField(
+        label=_("I know this breaks the contact rules; log it anyway"), required=False
+    )
+
+
+class DocumentReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("reject", _("Reject"))])
+    reason = forms.CharField(
+        label=_("Reason shown to the cardholder"), required=False, max_length=500
+    )
+
+
+class ApprovalForm(VersionedForm):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    reason = forms.CharField(
+        label=_("Reason (required to reject)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -1,0 +1,431 @@
+"""The collections team's pages: the queue, the review page and its actions, approvals."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.access import AuthenticatedRequest, permission_required
+from accounts.models import User
+from accounts.roles import Perm
+from cases import negotiation, selectors
+from cases.calculator_text import translate_error, translate_message
+from cases.evidence import EVIDENCE_KINDS
+from cases.models import CaseStatus, HardshipCase, Offer, OfferStatus
+from cases.planning import first_due_date
+from cases.policy import authority_for, plan_policy, risk_band_for
+from cases.services import CaseActionRefused
+from cases.staff_forms import (
+    ApprovalForm,
+    AssignForm,
+    ContactForm,
+    DocumentReviewForm,
+    OfferForm,
+    QueueFilterForm,
+    ReasonForm,
+    RequestInfoForm,
+)
+from plans.calculator import (
+    CalculatorError,
+    PlanTerms,
+    PlanType,
+    assess_affordability,
+    build_schedule,
+    recommend_plans,
+)
+
+PAGE_SIZE = 25
+
+
+def _team() -> Any:
+    return (
+        User.objects.filter(groups__permissions__codename="work_cases", is_active=True)
+        .distinct()
+        .select_related("profile")
+        .order_by("email")
+    )
+
+
+@permission_required(Perm.WORK_CASES)
+@require_GET
+def queue(request: AuthenticatedRequest) -> HttpResponse:
+    form = QueueFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.QueueFilters(**{k: v for k, v in data.items() if v})
+    page = Paginator(selectors.queue_for(user=request.user, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {"form": form, "page": page, "now": _now(), "querystring": _querystring(request)}
+    template = "cases/staff/queue_results.html" if request.htmx else "cases/staff/queue.html"
+    return render(request, template, context)
+
+
+def _now() -> Any:
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def _querystring(request: AuthenticatedRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _staff_case(request: AuthenticatedRequest, case_id: int) -> HardshipCase:
+    case = selectors.case_get(user=request.user, case_id=case_id)
+    if case.status == CaseStatus.DRAFT:
+        raise Http404
+    return case
+
+
+def _recommendations(case: HardshipCase, actor: User) -> Any:
+    statement = selectors.statement_of(case)
+    if statement is None:
+        return None
+    account = case.account
+    return recommend_plans(
+        selectors.balance_of(account).account(apr=account.apr),
+        statement,
+        risk_band_for(account),
+        authority_for(actor),
+        start_date=first_due_date(),
+    )
+
+
+@permission_required(Perm.WORK_CASES)
+@require_GET
+def review(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    case = _staff_case(request, case_id)
+    return render(request, "cases/staff/review.html", _review_context(request, case))
+
+
+def _review_context(
+    request: AuthenticatedRequest, case: HardshipCase, **forms: Any
+) -> dict[str, Any]:
+    account = case.account
+    statement = selectors.statement_of(case)
+    result = _recommendations(case, request.user)
+    spending = selectors.spending_summary(account=account)
+    version = {"version": case.version}
+    return {
+        "case": case,
+        "account": account,
+        "balance": selectors.balance_of(account),
+        "risk_band": risk_band_for(account),
+        "affordability": assess_affordability(statement) if statement else None,
+        "statement_lines": case.statement_lines.all(),
+        "spending": spending,
+        "recommendations": [
+            (r, [translate_message(m, currency=account.currency) for m in r.explanation])
+            for r in (result.recommendations if result else ())
+        ],
+        "no_recommendation": translate_message(result.reason) if result and result.reason else "",
+        "offers": selectors.case_offers(case=case),
+        "documents": [(d, EVIDENCE_KINDS.get(d.evidence_kind, "")) for d in case.documents.all()],
+        "events": selectors.case_timeline(case=case, for_staff=True),
+        "case_messages": case.messages.select_related("author", "attachment"),
+        "contacts": case.contacts.select_related("staff")[:20],
+        "can_assign": request.user.has_perm(Perm.ASSIGN_CASES),
+        "assign_form": forms.get("assign_form") or AssignForm(initial=version, team=_team()),
+        "info_form": forms.get("info_form") or RequestInfoForm(initial=version),
+        "offer_form": forms.get("offer_form")
+        or OfferForm(initial={**version, "start_date": first_due_date()}),
+        "decline_form": forms.get("decline_form") or ReasonForm(initial=version, prefix="decline"),
+        "close_form": forms.get("close_form") or ReasonForm(initial=version, prefix="close"),
+        "contact_form": forms.get("contact_form") or ContactForm(),
+        "contact_warnings": forms.get("contact_warnings", []),
+        "authority": authority_for(request.user),
+    }
+
+
+def _refused(request: AuthenticatedRequest, case: HardshipCase, refusal: Exception) -> HttpResponse:
+    messages.error(request, str(refusal))
+    return redirect("cases:review", case_id=case.pk)
+
+
+def _version(request: AuthenticatedRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return 0
+
+
+@permission_required(Perm.WORK_CASES)
+@require_POST
+def claim(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    case = _staff_case(request, case_id)
+    try:
+        negotiation.case_claim(case=case, actor=request.user, version=_version(request))
+    except CaseActionRefused as refusal:
+        return _refused(request, case, refusal)
+    messages.success(request, _("The case is yours."))
+    return redirect("cases:review", case_id=case.pk)
+
+
+@permission_required(Perm.ASSIGN_CASES)
+@require_POST
+def assign(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    case = _staff_case(request, case_id)
+    form = AssignForm(request.POST, team=_team())
+    if not form.is_valid():
+        return _refused(request, case, CaseActionRefused(_("Choose someone from the team.")))
+    try:
+        negotiation.case_assign(
+            case=case,
+            actor=request.user,
+            assignee=form.cleaned_data["assignee"],
+            version=form.cleaned_data["version"],
+        )
+    except CaseActionRefused as refusal:
+        return _refused(request, case, refusal)
+    messages.success(request, _("Case assigned."))
+    return redirect("cases:review", case_id=case.pk)
+
+
+def _invalid(request: AuthenticatedRequest, case: HardshipCase, **forms: Any) -> HttpResponse:
+    return render(
+        request, "cases/staff/review.html", _review_context(request, case, **forms), status=200
+    )
+
+
+@permission_required(Perm.WORK_CASES)
+@require_POST
+def request_info(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    case = _staff_case(request, case_id)
+    form = RequestInfoForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, case, info_form=form)
+    try:
+        negotiation.case_request_info(
+            case=case,
+            actor=request.user,
+            version=form.cleaned_data["version"],
+            request=form.cleaned_data["request"],
+            due=form.cleaned_data["due"],
+        )
+    except CaseActionRefused as refusal:
+        return _refused(request, case, refusal)
+    messages.success(request, _("Request sent to the cardholder."))
+    return redirect("cases:review", case_id=case.pk)
+
+
+def _custom_terms(case: HardshipCase, data: dict[str, Any]) -> PlanTerms:
+    balance = selectors.balance_of(case.account)
+    plan_type = PlanType(data["plan_type"])
+    options: dict[str, Any] = {}
+    if plan_type in (PlanType.INSTALMENT, PlanType.DEFERRAL):
+        options["apr"] = data.get("apr") if data.get("apr") is not None else case.account.apr
+    if plan_type is not PlanType.SETTLEMENT:
+        options["months"] = data.get("months")
+    if plan_type is PlanType.DEFERRAL:
+        options["deferral_months"] = data.get("deferral_months")
+    if plan_type is PlanType.SETTLEMENT:
+        options["settlement_percent"] = data.get("settlement_percent")
+        options["settlement_payments"] = data.get("settlement_payments") or 1
+    return PlanTerms(
+        plan_type=plan_type,
+        balance=balance.principal,
+        start_date=data.get("start_date") or first_due_date(),
+        accrued_interest=balance.accrued_interest,
+        interest_waived=data.get("interest_waived") or Decimal("0.00"),
+        fees=balance.fees,
+        fees_waived=data.get("fees_waived") or Decimal("0.00"),
+        **options,
+    )
+
+
+_FORM_FIELDS = {
+    "apr",
+    "months",
+    "deferral_months",
+    "settlement_percent",
+    "settlement_payments",
+    "interest_waived",
+    "fees_waived",
+    "start_date",
+}
+
+
+@permission_required(Perm.WORK_CASES)
+@require_POST
+def offer(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    case = _staff_case(request, case_id)
+    form = OfferForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, case, offer_form=form)
+    data = form.cleaned_data
+    try:
+        if data["choice"]:
+            result = _recommendations(case, request.user)
+            chosen = next(
+                (
+                    r
+                    for r in (result.recommendations if result else ())
+                    if str(r.rank) == data["choice"]
+                ),
+                None,
+            )
+            if chosen is None:
+                raise CaseActionRefused(_("That recommendation is no longer available."))
+            schedule = chosen.schedule
+        else:
+            schedule = build_schedule(_custom_terms(case, data), plan_policy())
+    except CalculatorError as error:
+        field = error.field if error.field in _FORM_FIELDS else None
+        form.add_error(field, translate_error(error, currency=case.account.currency))
+        return _invalid(request, case, offer_form=form)
+    except CaseActionRefused as refusal:
+        return _refused(request, case, refusal)
+    try:
+        made = negotiation.offer_propose(
+            case=case,
+            actor=request.user,
+            version=data["version"],
+            schedule=schedule,
+            rationale=data["rationale"],
+        )
+    except CaseActionRefused as refusal:
+        return _refused(request, case, refusal)
+    if made.status == OfferStatus.PENDING_APPROVAL:
+        messages.warning(
+            request, _("The offer goes beyond your authority and now waits for a supervisor.")
+        )
+    else:
+        messages.success(request, _("Offer sent to the cardholder."))
+    return redirect("cases:review", case_id=case.pk)
+
+
+def _reason_action(
+    request: AuthenticatedRequest, case_id: int, prefix: str, service: Any, done: str
+) -> HttpResponse:
+    case = _staff_case(request, case_id)
+    form = ReasonForm(request.POST, prefix=prefix)
+    if not form.is_valid():
+        return _invalid(request, case, **{f"{prefix}_form": form})
+    try:
+        service(
+            case=case,
+            actor=request.user,
+            version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+        )
+    except CaseActionRefused as refusal:
+        return _refused(request, case, refusal)
+    messages.success(request, done)
+    return redirect("cases:review", case_id=case.pk)
+
+
+@permission_required(Perm.WORK_CASES)
+@require_POST
+def decline(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    return _reason_action(
+        request, case_id, "decline", negotiation.case_decline, _("The case was declined.")
+    )
+
+
+@permission_required(Perm.WORK_CASES)
+@require_POST
+def close(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    return _reason_action(
+        request, case_id, "close", negotiation.case_close, _("The case was closed.")
+    )
+
+
+@permission_required(Perm.WORK_CASES)
+@require_POST
+def contact(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    case = _staff_case(request, case_id)
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, case, contact_form=form)
+    try:
+        negotiation.contact_record(
+            case=case,
+            actor=request.user,
+            channel=form.cleaned_data["channel"],
+            direction=form.cleaned_data["direction"],
+            outcome=form.cleaned_data["outcome"],
+            notes=form.cleaned_data["notes"],
+            acknowledge_warnings=form.cleaned_data["acknowledge"],
+        )
+    except negotiation.ContactRulesWarning as warning:
+        return _invalid(request, case, contact_form=form, contact_warnings=warning.warnings)
+    except CaseActionRefused as refusal:
+        return _refused(request, case, refusal)
+    messages.success(request, _("Contact logged."))
+    return redirect("cases:review", case_id=case.pk)
+
+
+@permission_required(Perm.WORK_CASES)
+@require_POST
+def document_review(request: AuthenticatedRequest, case_id: int, document_id: int) -> HttpResponse:
+    case = _staff_case(request, case_id)
+    document = case.documents.filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    form = DocumentReviewForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, case, CaseActionRefused(_("Choose accept or reject.")))
+    try:
+        negotiation.document_review(
+            document=document,
+            actor=request.user,
+            accepted=form.cleaned_data["decision"] == "accept",
+            reason=form.cleaned_data["reason"],
+        )
+    except CaseActionRefused as refusal:
+        return _refused(request, case, refusal)
+    return redirect("cases:review", case_id=case.pk)
+
+
+# --- supervisor: approvals --------------------------------------------------------------------
+
+
+@permission_required(Perm.APPROVE_OFFERS)
+@require_GET
+def approvals(request: AuthenticatedRequest) -> HttpResponse:
+    pending = list(selectors.approvals_for(user=request.user))
+    return render(
+        request,
+        "cases/staff/approvals.html",
+        {
+            "items": [
+                (offer, ApprovalForm(initial={"version": offer.case.version})) for offer in pending
+            ]
+        },
+    )
+
+
+@permission_required(Perm.APPROVE_OFFERS)
+@require_POST
+def approval_decide(request: AuthenticatedRequest, offer_id: int) -> HttpResponse:
+    offer = Offer.objects.select_related("case").filter(pk=offer_id).first()
+    if offer is None:
+        raise Http404
+    form = ApprovalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose approve or reject."))
+        return redirect("cases:approvals")
+    data = form.cleaned_data
+    try:
+        if data["decision"] == "approve":
+            negotiation.offer_approve(
+                offer=offer, actor=request.user, version=data["version"], note=data["reason"]
+            )
+            messages.success(request, _("Offer approved and sent to the cardholder."))
+        else:
+            negotiation.offer_reject(
+                offer=offer, actor=request.user, version=data["version"], reason=data["reason"]
+            )
+            messages.success(request, _("Offer rejected; the case is back with the agent."))
+    except CaseActionRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect("cases:approvals")
