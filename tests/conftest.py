@@ -73,6 +73,7 @@ def editor(db: None) -> User:
 
 def login_as(client: Client, user: User) -> Client:
     """Log a persona in the way the site does, MFA included, in a test client."""
+    client.logout()
     response = client.post("/accounts/login/", {"login": user.email, "password": TEST_PASSWORD})
     assert response.status_code == 302, response.content[:500]
     if getattr(user, "totp_secret", None):

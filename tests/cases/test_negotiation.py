@@ -81,9 +81,12 @@ def test_an_offer_within_authority_goes_to_the_cardholder(in_review, agent, card
     case = fresh(in_review)
     assert case.status == CaseStatus.AWAITING_CARDHOLDER
     assert offer.status == OfferStatus.OPEN
+    assert offer.expires_at is not None
     assert offer.expires_at > timezone.now() + timedelta(days=13)
-    assert offer.supersedes.proposer == "cardholder"
-    assert offer.supersedes.status == OfferStatus.SUPERSEDED
+    previous = offer.supersedes
+    assert previous is not None
+    assert previous.proposer == "cardholder"
+    assert previous.status == OfferStatus.SUPERSEDED
     assert cardholder.notifications.filter(title__startswith="You have an offer").exists()
 
 

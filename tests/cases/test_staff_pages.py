@@ -1,0 +1,249 @@
+"""The collections team's pages, through HTTP as staff use them."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import negotiation as n
+from cases.models import CaseStatus, HardshipCase, Offer, OfferStatus
+from cases.services import case_open_for_cardholder
+from tests.cases.test_negotiation import quote
+from tests.factories import CardAccountFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _open_cases(agent, count, **account):
+    cases = []
+    for _ in range(count):
+        acc = CardAccountFactory.create(**account)
+        cases.append(
+            case_open_for_cardholder(
+                account=acc,
+                actor=agent,
+                channel="phone",
+                reason="illness",
+                duration="temporary",
+                own_words="x",
+            )
+        )
+    return cases
+
+
+def test_the_queue_lists_cases_and_is_refused_to_cardholders(
+    client_for, agent, cardholder, submitted
+):
+    page = client_for(agent).get(reverse("cases:queue")).content.decode()
+    assert submitted.reference in page
+    assert client_for(cardholder).get(reverse("cases:queue")).status_code == 403
+
+
+def test_queue_queries_do_not_grow_with_the_number_of_cases(client_for, agent):
+    client = client_for(agent)
+    _open_cases(agent, 3)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("cases:queue"))
+    _open_cases(agent, 12)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("cases:queue"))
+    assert 'data-testid="queue-count">15 cases<' in response.content.decode()
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_queue_filters_by_bucket_assignee_and_sla(client_for, agent, other_agent):
+    early = _open_cases(agent, 1, days_past_due=10)[0]
+    late = _open_cases(agent, 1, days_past_due=120)[0]
+    n.case_claim(case=late, actor=other_agent, version=late.version)
+    HardshipCase.objects.filter(pk=early.pk).update(
+        decision_due=timezone.now() - timedelta(hours=1)
+    )
+    client = client_for(agent)
+
+    def refs(**params):
+        return client.get(reverse("cases:queue"), params).content.decode()
+
+    assert late.reference in refs(bucket="90-179")
+    assert early.reference not in refs(bucket="90-179")
+    assert early.reference in refs(assignee="unassigned")
+    assert late.reference not in refs(assignee="unassigned")
+    assert early.reference in refs(sla="breached")
+    assert late.reference not in refs(sla="breached")
+    assert 'data-testid="sla-breached"' in refs()
+    assert late.reference in refs(risk="high")
+    assert early.reference not in refs(risk="high")
+
+
+def test_live_filters_return_only_the_results_for_htmx(client_for, agent, submitted):
+    response = client_for(agent).get(reverse("cases:queue"), HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert submitted.reference in html
+    assert "<html" not in html
+
+
+def test_bad_filter_values_are_ignored_not_a_500(client_for, agent, submitted):
+    response = client_for(agent).get(
+        reverse("cases:queue"), {"sort": "drop table", "bucket": "x", "page": "999"}
+    )
+    assert response.status_code == 200
+
+
+def test_the_review_page_shows_affordability_recommendations_and_risk(client_for, agent, submitted):
+    page = client_for(agent).get(reverse("cases:review", args=[submitted.pk])).content.decode()
+    assert 'data-testid="disposable"' in page
+    assert "Option 1" in page
+    assert 'data-testid="risk-band">medium<' in page
+
+
+def test_an_agent_claims_and_sends_an_offer_through_the_page(
+    client_for, agent, submitted, cardholder
+):
+    client = client_for(agent)
+    client.post(reverse("cases:claim", args=[submitted.pk]), {"version": submitted.version})
+    case = HardshipCase.objects.get(pk=submitted.pk)
+    response = client.post(
+        reverse("cases:offer", args=[case.pk]),
+        {"version": case.version, "choice": "1", "rationale": "This fits your budget."},
+    )
+    assert response.status_code == 302
+    offer = Offer.objects.get(case=case, proposer="bank")
+    assert offer.status == OfferStatus.OPEN
+    assert offer.rationale == "This fits your budget."
+
+
+def test_a_custom_offer_beyond_policy_is_explained_and_nothing_changes(
+    client_for, agent, submitted
+):
+    client = client_for(agent)
+    client.post(reverse("cases:claim", args=[submitted.pk]), {"version": submitted.version})
+    case = HardshipCase.objects.get(pk=submitted.pk)
+    response = client.post(
+        reverse("cases:offer", args=[case.pk]),
+        {
+            "version": case.version,
+            "plan_type": "instalment",
+            "months": "60",
+            "interest_waived": "999999",
+            "rationale": "x",
+        },
+    )
+    assert response.status_code == 200
+    assert "is more than the accrued interest" in response.content.decode()
+    assert not Offer.objects.filter(proposer="bank").exists()
+    assert HardshipCase.objects.get(pk=case.pk).status == CaseStatus.IN_REVIEW
+
+
+def test_a_stale_offer_form_is_refused(client_for, agent, submitted):
+    client = client_for(agent)
+    client.post(reverse("cases:claim", args=[submitted.pk]), {"version": submitted.version})
+    response = client.post(
+        reverse("cases:offer", args=[submitted.pk]),
+        {"version": submitted.version, "choice": "1", "rationale": "old page"},
+        follow=True,
+    )
+    assert "This case changed while you were looking at it" in response.content.decode()
+    assert not Offer.objects.filter(proposer="bank").exists()
+
+
+def test_an_agent_cannot_open_the_approvals(client_for, agent):
+    assert client_for(agent).get(reverse("cases:approvals")).status_code == 403
+
+
+def test_an_agent_posting_a_supervisor_action_is_refused(client_for, agent, submitted):
+    n.case_claim(case=submitted, actor=agent, version=submitted.version)
+    case = HardshipCase.objects.get(pk=submitted.pk)
+    offer = n.offer_propose(
+        case=case, actor=agent, version=case.version, schedule=quote(case, months=48), rationale="x"
+    )
+    case.refresh_from_db()
+    response = client_for(agent).post(
+        reverse("cases:approval_decide", args=[offer.pk]),
+        {"version": case.version, "decision": "approve"},
+    )
+    assert response.status_code == 403
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.PENDING_APPROVAL
+
+
+def test_the_supervisor_sees_the_excess_and_approves(client_for, agent, supervisor, submitted):
+    n.case_claim(case=submitted, actor=agent, version=submitted.version)
+    case = HardshipCase.objects.get(pk=submitted.pk)
+    offer = n.offer_propose(
+        case=case, actor=agent, version=case.version, schedule=quote(case, months=48), rationale="x"
+    )
+    case.refresh_from_db()
+    client = client_for(supervisor)
+    page = client.get(reverse("cases:approvals")).content.decode()
+    assert "48 months is longer than the authority of 36 months." in page
+    client.post(
+        reverse("cases:approval_decide", args=[offer.pk]),
+        {"version": case.version, "decision": "approve"},
+    )
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.OPEN
+
+
+def test_the_cardholder_accepts_through_the_case_page(client_for, agent, cardholder, submitted):
+    n.case_claim(case=submitted, actor=agent, version=submitted.version)
+    case = HardshipCase.objects.get(pk=submitted.pk)
+    offer = n.offer_propose(
+        case=case, actor=agent, version=case.version, schedule=quote(case), rationale="Fits"
+    )
+    case.refresh_from_db()
+    client = client_for(cardholder)
+    assert 'data-testid="open-offer"' in client.get(case.get_absolute_url()).content.decode()
+    url = reverse("cases:offer_answer", args=[case.pk, offer.pk])
+    response = client.post(url, {"version": case.version, "answer": "accept"}, follow=True)
+    assert "Tick the box" in response.content.decode()
+    client.post(url, {"version": case.version, "answer": "accept", "consent": "on"})
+    assert HardshipCase.objects.get(pk=case.pk).status == CaseStatus.AGREED
+
+
+def test_another_cardholder_cannot_answer_an_offer(client_for, agent, other_cardholder, submitted):
+    n.case_claim(case=submitted, actor=agent, version=submitted.version)
+    case = HardshipCase.objects.get(pk=submitted.pk)
+    offer = n.offer_propose(
+        case=case, actor=agent, version=case.version, schedule=quote(case), rationale="Fits"
+    )
+    case.refresh_from_db()
+    response = client_for(other_cardholder).post(
+        reverse("cases:offer_answer", args=[case.pk, offer.pk]),
+        {"version": case.version, "answer": "accept", "consent": "on"},
+    )
+    assert response.status_code == 404
+    assert HardshipCase.objects.get(pk=case.pk).status == CaseStatus.AWAITING_CARDHOLDER
+
+
+def test_logging_an_outbound_call_in_quiet_hours_warns_the_agent(
+    client_for, agent, submitted, settings, monkeypatch
+):
+    import zoneinfo
+    from datetime import datetime
+
+    n.case_claim(case=submitted, actor=agent, version=submitted.version)
+    late = datetime(2026, 11, 20, 23, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    monkeypatch.setattr("cases.negotiation.timezone.now", lambda: late)
+    client = client_for(agent)
+    data = {"channel": "phone", "direction": "outbound", "outcome": "no_answer", "notes": ""}
+    response = client.post(reverse("cases:contact", args=[submitted.pk]), data)
+    assert response.status_code == 200
+    assert 'data-testid="contact-warnings"' in response.content.decode()
+    assert not submitted.contacts.exists()
+    client.post(reverse("cases:contact", args=[submitted.pk]), {**data, "acknowledge": "on"})
+    assert submitted.contacts.get().rule_warnings
+
+
+def test_the_expiry_task_returns_cases_to_review(agent, submitted):
+    from cases.tasks import expire_offers
+
+    n.case_claim(case=submitted, actor=agent, version=submitted.version)
+    case = HardshipCase.objects.get(pk=submitted.pk)
+    offer = n.offer_propose(
+        case=case, actor=agent, version=case.version, schedule=quote(case), rationale="Fits"
+    )
+    Offer.objects.filter(pk=offer.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert expire_offers.delay().get() == 1
+    assert HardshipCase.objects.get(pk=case.pk).status == CaseStatus.IN_REVIEW
