@@ -31,6 +31,30 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
 
 
+def _is_transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"live_server", "transactional_db"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _roles(request: pytest.FixtureRequest) -> None:
+    # Transactional tests empty the database after each test, taking the roles and policy
+    # the data migrations made with it; put them back.
+    if not _is_transactional(request):
+        return
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    from accounts.roles import sync_role_groups
+
+    request.getfixturevalue("transactional_db")
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    sync_role_groups()
+
+
 @pytest.fixture
 def password() -> str:
     return TEST_PASSWORD

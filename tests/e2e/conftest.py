@@ -43,21 +43,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     return report
 
 
-@pytest.fixture(autouse=True)
-def _roles(request: pytest.FixtureRequest) -> None:
-    # Live-server tests empty the database after each test, taking the roles the data
-    # migration made with it; put them back.
-    if "live_server" in request.fixturenames or "page" in request.fixturenames:
-        from django.apps import apps
-        from django.contrib.auth.management import create_permissions
-
-        request.getfixturevalue("transactional_db")
-        create_permissions(apps.get_app_config("accounts"), verbosity=0)
-        from accounts.roles import sync_role_groups
-
-        sync_role_groups()
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     need(chromium_available(), "browser tests need Debian's chromium and the playwright package")
