@@ -1,0 +1,93 @@
+"""Cardholder requests a plan → agent counters beyond authority → supervisor approves →
+cardholder accepts. Three people, three browsers, one case."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from cases import services
+from cases.models import CaseStatus, HardshipCase, OfferStatus
+from tests.cases.conftest import fill_draft
+from tests.e2e.conftest import DESKTOP, LIVE_DB, PHONE
+from tests.e2e.test_login_journeys import sign_in
+from tests.factories import CardAccountFactory
+
+pytestmark = [pytest.mark.browser, LIVE_DB]
+
+
+@pytest.fixture
+def requested(cardholder):
+    account = CardAccountFactory.create(
+        holder=cardholder,
+        card_last4="3307",
+        principal_balance=Decimal("29927.43"),
+        interest_balance=Decimal("1197.92"),
+        penalty_interest_balance=Decimal("422.02"),
+        fees_balance=Decimal("504.10"),
+        days_past_due=45,
+    )
+    case = fill_draft(services.case_start(account=account, actor=cardholder), cardholder)
+    return services.case_submit(case=case, actor=cardholder, version=case.version)
+
+
+def new_page(browser, live_server, viewport):
+    context = browser.new_context(base_url=live_server.url, viewport=viewport, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.console_errors = errors
+    return page
+
+
+def test_counter_beyond_authority_is_approved_and_accepted(
+    browser, live_server, page, shot, requested, agent, supervisor, cardholder
+):
+    agent_page = new_page(browser, live_server, DESKTOP)
+    sign_in(agent_page, agent, language="en")
+    agent_page.goto("/staff/queue/?assignee=unassigned")
+    agent_page.get_by_role("link", name=requested.reference).click()
+    agent_page.get_by_role("button", name="Claim").click()
+    agent_page.get_by_test_id("assignee").wait_for()
+    assert agent_page.get_by_test_id("assignee").inner_text() != "nobody"
+    custom = agent_page.locator("form[action$='/offer/']").last
+    custom.locator("#id_plan_type").select_option("instalment")
+    custom.locator("#id_months").fill("48")
+    custom.locator("#id_rationale").fill("A longer plan keeps the payment within your budget.")
+    shot(agent_page, "agent-offer")
+    with agent_page.expect_navigation():
+        custom.locator("button[type=submit]").click()
+    assert agent_page.get_by_test_id("case-status").inner_text() == "Awaiting approval"
+    assert agent_page.locator("text=waits for a supervisor").count() == 1
+
+    supervisor_page = new_page(browser, live_server, DESKTOP)
+    sign_in(supervisor_page, supervisor, language="en")
+    supervisor_page.goto("/supervisor/approvals/")
+    approval = supervisor_page.get_by_test_id("approval")
+    assert "48 months is longer than the authority of 36 months." in approval.inner_text()
+    shot(supervisor_page, "approval")
+    with supervisor_page.expect_navigation():
+        approval.get_by_role("button", name="Approve").click()
+    assert supervisor_page.locator("text=Offer approved and sent to the cardholder.").count() == 1
+
+    page.set_viewport_size(PHONE)
+    sign_in(page, cardholder, language="en")
+    page.goto(requested.get_absolute_url())
+    offer_box = page.get_by_test_id("open-offer")
+    assert "A longer plan keeps the payment within your budget." in offer_box.inner_text()
+    offer_box.get_by_label("I have read the terms above and agree to repay as shown.").check()
+    shot(page, "cardholder-offer")
+    with page.expect_navigation():
+        offer_box.get_by_role("button", name="Accept this plan").click()
+    assert page.get_by_test_id("case-status").inner_text() == "Agreed"
+    shot(page, "agreed")
+
+    case = HardshipCase.objects.get(pk=requested.pk)
+    assert case.status == CaseStatus.AGREED
+    accepted = case.offers.get(status=OfferStatus.ACCEPTED)
+    assert accepted.summary["months"] == 48
+    assert accepted.decided_by == cardholder
+    for p in (agent_page, supervisor_page, page):
+        assert p.console_errors == []
