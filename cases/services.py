@@ -504,7 +504,9 @@ def missing_for_submission(case: HardshipCase) -> list[str]:
 
 
 def _decision_due(submitted_at: datetime) -> datetime:
-    return add_business_days(submitted_at, settings.CASE_DECISION_BUSINESS_DAYS)
+    from cases.policy import current_policy
+
+    return add_business_days(submitted_at, current_policy().decision_business_days)
 
 
 @transaction.atomic

@@ -173,8 +173,6 @@ WORKER_HEARTBEAT_MAX_AGE_SECONDS = 120
 # --- Cases ------------------------------------------------------------------------------------
 # A draft application untouched for this long can no longer be resumed.
 CASE_DRAFT_LIFETIME_DAYS = env_int("CASE_DRAFT_LIFETIME_DAYS", 30, minimum=1)
-# The decision deadline after submission, in working days.
-CASE_DECISION_BUSINESS_DAYS = env_int("CASE_DECISION_BUSINESS_DAYS", 5, minimum=1)
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ENROLMENT_MAX_FAILURES_PER_DAY = 5
 
