@@ -29,17 +29,17 @@ class AuthenticatedRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-def permission_required(perm: str) -> Callable[[ViewFunc], ViewFunc]:
-    """Log in first; then refuse (403) a user who lacks `perm`."""
+def permission_required(*perms: str) -> Callable[[ViewFunc], ViewFunc]:
+    """Log in first; then refuse (403) a user who holds none of `perms`."""
 
     def decorator(view: ViewFunc) -> ViewFunc:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if not request.user.has_perm(perm):
+            if not any(request.user.has_perm(perm) for perm in perms):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapper.required_permission = perm  # type: ignore[attr-defined]
+        wrapper.required_permissions = perms  # type: ignore[attr-defined]
         return login_required(wrapper)  # type: ignore[return-value]
 
     return decorator

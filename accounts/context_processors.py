@@ -8,12 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Perm
 
-# (permission, url name, label): the navigation a role sees is exactly what it may open.
-_NAVIGATION: tuple[tuple[str | None, str, Any], ...] = (
-    (None, "dashboard", _("Dashboard")),
-    (Perm.WORK_CASES, "cases:queue", _("Case queue")),
-    (Perm.APPROVE_OFFERS, "cases:approvals", _("Approvals")),
-    (None, "accounts:profile", _("My profile")),
+# (any of these permissions, url name, label): the navigation a role sees is exactly what it
+# may open.
+_NAVIGATION: tuple[tuple[tuple[str, ...], str, Any], ...] = (
+    ((), "dashboard", _("Dashboard")),
+    ((Perm.WORK_CASES,), "cases:queue", _("Case queue")),
+    ((Perm.APPROVE_OFFERS,), "cases:approvals", _("Approvals")),
+    ((Perm.USE_PORTAL, Perm.WORK_CASES), "plans:calculator", _("Plan calculator")),
+    ((Perm.MANAGE_POLICY,), "policy:edit", _("Policy")),
+    ((), "accounts:profile", _("My profile")),
 )
 
 
@@ -23,7 +26,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": []}
     items = [
         {"url": reverse(name), "label": label, "active": request.path == reverse(name)}
-        for perm, name, label in _NAVIGATION
-        if perm is None or user.has_perm(perm)
+        for perms, name, label in _NAVIGATION
+        if not perms or any(user.has_perm(perm) for perm in perms)
     ]
     return {"nav_items": items, "Perm": Perm}

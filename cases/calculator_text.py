@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from contextlib import suppress
 from decimal import Decimal, InvalidOperation
 
 from django.utils import numberformat
@@ -263,10 +264,9 @@ def _localised(params: Mapping[str, str], currency: str | None) -> dict[str, str
             values[key] = _bound(values[key])
     if currency:
         for key in MONEY_PARAMS.intersection(values):
-            try:
+            # Not a number after all: show it as the calculator gave it.
+            with suppress(InvalidOperation, ValueError):
                 values[key] = format_amount(values[key], currency)
-            except (InvalidOperation, ValueError):
-                pass  # not a number after all: show it as the calculator gave it
     return values
 
 

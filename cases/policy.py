@@ -97,7 +97,9 @@ def exceeded_limits(
     excesses = []
     allowed_interest = limits.max_interest_waiver(terms.accrued_interest)
     if terms.interest_waived > allowed_interest:
-        excesses.append(Excess("interest_waiver", str(allowed_interest), str(terms.interest_waived)))
+        excesses.append(
+            Excess("interest_waiver", str(allowed_interest), str(terms.interest_waived))
+        )
     allowed_fees = limits.max_fee_waiver(terms.fees)
     if terms.fees_waived > allowed_fees:
         excesses.append(Excess("fee_waiver", str(allowed_fees), str(terms.fees_waived)))

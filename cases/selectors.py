@@ -180,7 +180,9 @@ class QueueFilters:
     sort: str = "due"
 
 
-def queue_for(*, user: User, filters: QueueFilters, now: datetime | None = None) -> QuerySet[HardshipCase]:
+def queue_for(
+    *, user: User, filters: QueueFilters, now: datetime | None = None
+) -> QuerySet[HardshipCase]:
     """Submitted and worked cases for the team, filtered; one query whatever the page size."""
     from cases.models import DelinquencyBucket
 

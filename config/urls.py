@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("plans/", include("plans.urls")),
     path("", include("cases.urls")),
+    path("administration/policy/", include("cases.policy_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -46,10 +46,13 @@ def _roles(request: pytest.FixtureRequest) -> None:
         return
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
+    from django.contrib.contenttypes.models import ContentType
 
     from accounts.roles import sync_role_groups
 
     request.getfixturevalue("transactional_db")
+    # The content-type cache outlives the flush; let it reread the table.
+    ContentType.objects.clear_cache()
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
     sync_role_groups()

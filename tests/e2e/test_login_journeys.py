@@ -5,12 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import totp_code
+from tests.e2e.conftest import LIVE_DB
 from tests.factories import TEST_PASSWORD
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, LIVE_DB]
 
 DASHBOARD_TITLES = {
     "cardholder": {"en": "My dashboard", "zh-hans": "我的首页"},
@@ -24,7 +22,12 @@ DASHBOARD_TITLES = {
 def sign_in(page, user, *, language: str) -> None:
     page.goto("/accounts/login/")
     if language != "en":
-        # The switcher submits itself on change (static/js/app.js), as a person would use it.
+        # The switcher submits itself on change (static/js/app.js), as a person would use it;
+        # on a phone it sits in the collapsed menu.
+        toggler = page.locator(".navbar-toggler")
+        if toggler.is_visible():
+            toggler.click()
+            page.locator("#language-select").wait_for(state="visible")
         with page.expect_navigation():
             page.select_option("#language-select", language)
         assert page.locator("html").get_attribute("lang") == language

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import LIVE_DB, PHONE
 from tests.e2e.test_login_journeys import sign_in
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, LIVE_DB]
 
 
 @pytest.fixture

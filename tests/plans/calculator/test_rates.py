@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import numpy_financial as npf
 import pytest
-from hypothesis import assume, given
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from plans.calculator import annualised_rate, effective_annual_rate, level_payment, monthly_irr
@@ -46,6 +46,9 @@ def test_level_payment_needs_a_month() -> None:
         level_payment(D("100.00"), D("10"), 0)
 
 
+# Most random cash flows do not repay the amount financed, so many examples are filtered out by
+# design; on a loaded machine that trips hypothesis's "filter too much" and "too slow" checks.
+@settings(suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow], deadline=None)
 @given(cents(100, 10_000_000), st.lists(cents(0, 5_000_000), min_size=1, max_size=60))
 def test_monthly_irr_agrees_with_numpy_financial(
     financed: Decimal, payments: list[Decimal]

@@ -1,0 +1,12 @@
+"""Included by the project's urlconf at `administration/policy/`."""
+
+from django.urls import path
+
+from cases import policy_views
+
+app_name = "policy"
+
+urlpatterns = [
+    path("", policy_views.policy_edit, name="edit"),
+    path("history/", policy_views.policy_history, name="history"),
+]
