@@ -58,7 +58,9 @@ class EnrolmentForm(forms.Form):
         min_length=4,
         max_length=4,
         validators=[
-            RegexValidator(r"^[0-9]{3}[0-9Xx]$", _("Enter four digits (the last may be X)."))
+            RegexValidator(
+                r"^[0-9]{3}[0-9Xx]$", _("Enter four characters: digits, and the last may be X.")
+            )
         ],
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
@@ -225,7 +226,7 @@ class CaseStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     BROKEN = "broken", _("Plan broken")
     WITHDRAWN = "withdrawn", _("Withdrawn")
-    DECLINED = "declined", _("Declined")
+    DECLINED = "declined", pgettext_lazy("case status", "Declined")
     CLOSED = "closed", _("Closed by the bank")
 
 
@@ -521,7 +522,7 @@ class OfferStatus(models.TextChoices):
     PENDING_APPROVAL = "pending_approval", _("Waiting for a supervisor")
     OPEN = "open", _("Waiting for the cardholder")
     ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
+    DECLINED = "declined", pgettext_lazy("offer status", "Declined")
     REJECTED = "rejected", _("Rejected by a supervisor")
     SUPERSEDED = "superseded", _("Replaced by a newer proposal")
     EXPIRED = "expired", _("Expired")
