@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import services as account_services
 from accounts.access import AuthenticatedRequest, any_user, permission_required
 from accounts.roles import Perm
-from cases import planning, selectors, services
+from cases import negotiation, planning, selectors, services
 from cases.calculator_text import translate_error, translate_message
 from cases.evidence import EVIDENCE_KINDS, checklist_for
 from cases.forms import (
@@ -36,7 +36,7 @@ from cases.forms import (
     WithdrawForm,
 )
 from cases.models import CardAccount, CaseStatus, HardshipCase, OfferStatus, StatementSection
-from cases.services import CaseActionRefused, DebtLine, EnrolmentRefused
+from cases.services import CaseActionRefused, CaseChanged, DebtLine, EnrolmentRefused
 from cases.uploads import UploadRejected
 from plans.calculator import CalculatorError, Statement, assess_affordability
 
@@ -569,10 +569,7 @@ def case_withdraw(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, case_id=case_id)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
-        messages.error(
-            request,
-            _("This case changed while you were looking at it. Reload the page and try again."),
-        )
+        messages.error(request, str(CaseChanged()))
         return redirect(case.get_absolute_url())
     try:
         services.case_withdraw(
@@ -694,8 +691,6 @@ def _holder_case(request: AuthenticatedRequest, case_id: int) -> HardshipCase:
 @require_POST
 def offer_answer(request: AuthenticatedRequest, case_id: int, offer_id: int) -> HttpResponse:
     """Accept (with explicit consent) or decline an open offer."""
-    from cases import negotiation
-
     case = _holder_case(request, case_id)
     offer = case.offers.filter(pk=offer_id).first()
     if offer is None:
@@ -726,8 +721,6 @@ def offer_answer(request: AuthenticatedRequest, case_id: int, offer_id: int) -> 
 @permission_required(Perm.USE_PORTAL)
 @require_POST
 def offer_counter(request: AuthenticatedRequest, case_id: int, offer_id: int) -> HttpResponse:
-    from cases import negotiation
-
     case = _holder_case(request, case_id)
     offer = case.offers.filter(pk=offer_id).first()
     if offer is None:
@@ -762,8 +755,6 @@ def offer_counter(request: AuthenticatedRequest, case_id: int, offer_id: int) ->
 @permission_required(Perm.USE_PORTAL)
 @require_POST
 def reply(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
-    from cases import negotiation
-
     case = _holder_case(request, case_id)
     form = ReplyForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -787,8 +778,6 @@ def reply(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
 @permission_required(Perm.USE_PORTAL)
 @require_POST
 def appeal(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
-    from cases import negotiation
-
     case = _holder_case(request, case_id)
     form = AppealForm(request.POST)
     if not form.is_valid():
