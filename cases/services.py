@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext
 from django_fsm import TransitionNotAllowed
 
 from accounts import services as account_services
@@ -489,6 +489,12 @@ def case_request_plan(
     return offer
 
 
+def list_text(items: list[str]) -> str:
+    """Items joined as the reader's language lists them ("a, b" in English, "a、b" in Chinese)."""
+    # Translators: the separator between items of a list.
+    return pgettext("list separator", ", ").join(items)
+
+
 def missing_for_submission(case: HardshipCase) -> list[str]:
     """What the application still lacks, in the user's language (empty when complete)."""
     missing = []
@@ -517,7 +523,7 @@ def case_submit(*, case: HardshipCase, actor: User, version: int) -> HardshipCas
     missing = missing_for_submission(case)
     if missing:
         raise CaseActionRefused(
-            _("Before you submit, please add: %(missing)s.") % {"missing": ", ".join(missing)}
+            _("Before you submit, please add: %(missing)s.") % {"missing": list_text(missing)}
         )
     from_status = case.status
     case.submit()

@@ -478,7 +478,7 @@ def _step_review(request: AuthenticatedRequest, case: HardshipCase) -> HttpRespo
             form=form,
             requested=requested,
             affordability=assess_affordability(statement) if statement else None,
-            missing=services.missing_for_submission(case),
+            missing=services.list_text(services.missing_for_submission(case)),
             documents=list(case.documents.all()),
         ),
     )
