@@ -37,7 +37,8 @@ def user_create(
     Staff accounts are created by an administrator (or the demo seeder); cardholders usually
     sign up themselves, which goes through `cardholder_signed_up` instead.
     """
-    user = User.objects.create_user(email=email, password=password)
+    # Administrators read the admin site; nobody else needs it.
+    user = User.objects.create_user(email=email, password=password, is_staff=role == Role.ADMIN)
     user.groups.add(Group.objects.get(name=role))
     Profile.objects.create(user=user, full_name=full_name, preferred_language=preferred_language)
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=email_verified)
@@ -65,6 +66,8 @@ def role_assign(*, user: User, role: Role, actor: User) -> None:
     """Replace the user's roles with `role`."""
     before = sorted(user.groups.values_list("name", flat=True))
     user.groups.set([Group.objects.get(name=role)])
+    user.is_staff = role == Role.ADMIN
+    user.save(update_fields=["is_staff"])
     user.__dict__.pop("role_names", None)
     audit_record(
         actor=actor,

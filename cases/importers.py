@@ -9,6 +9,7 @@ Both imports are idempotent by the bank's reference.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -26,6 +27,7 @@ from cases.models import (
     AccountStatus,
     CardAccount,
     Category,
+    ImportRun,
     Product,
     Transaction,
     TransactionKind,
@@ -649,3 +651,30 @@ def transactions_import(*, rows: Sequence[TransactionRow]) -> ImportSummary:
     ]
     Transaction.objects.bulk_create(new, batch_size=BATCH_SIZE)
     return ImportSummary(created=len(new), updated=0, unchanged=len(rows) - len(new))
+
+
+def import_run_record(
+    *,
+    kind: str,
+    path: Path,
+    operator: str,
+    summary: ImportSummary | None = None,
+    errors: Sequence[RowError] = (),
+) -> ImportRun:
+    """Leave the audit record of an import (or of a refused one)."""
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        digest = ""
+    return ImportRun.objects.create(
+        kind=kind,
+        file_name=str(path)[-255:],
+        file_sha256=digest,
+        operator=operator[:150],
+        succeeded=summary is not None,
+        created=summary.created if summary else 0,
+        updated=summary.updated if summary else 0,
+        unchanged=summary.unchanged if summary else 0,
+        error_count=len(errors),
+        first_errors=[str(error) for error in errors[:20]],
+    )

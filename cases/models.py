@@ -697,3 +697,28 @@ class AuthorityLimit(models.Model):
 
     def __str__(self) -> str:
         return self.role
+
+
+class ImportRun(models.Model):
+    """The audit record of one import of core-system data: who, which file, what it changed.
+
+    Refused imports are recorded too (they change nothing, but someone tried).
+    """
+
+    kind = models.CharField(max_length=20)  # "accounts" | "transactions"
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    operator = models.CharField(max_length=150)
+    ran_at = models.DateTimeField(default=timezone.now)
+    succeeded = models.BooleanField()
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    first_errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-ran_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name} {self.ran_at:%Y-%m-%d %H:%M}"

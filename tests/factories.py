@@ -38,6 +38,9 @@ class UserFactory(DjangoModelFactory[User]):
             return
         role = extracted or Role.CARDHOLDER
         user.groups.add(Group.objects.get(name=role))
+        if role == Role.ADMIN:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
         Profile.objects.get_or_create(user=user, defaults={"full_name": user.email.split("@")[0]})
         EmailAddress.objects.get_or_create(
             user=user, email=user.email, defaults={"primary": True, "verified": True}

@@ -69,3 +69,15 @@ def test_a_user_without_a_role_is_told_so(client, password):
     response = client.get(reverse("dashboard"))
     assert response.status_code == 403
     assert "has no role yet" in response.content.decode()
+
+
+def test_admins_read_the_admin_site_but_cannot_change_cases(client_for, admin):
+    client = client_for(admin)
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/cases/hardshipcase/").status_code == 200
+    assert client.get("/admin/cases/hardshipcase/add/").status_code == 403
+
+
+def test_agents_cannot_open_the_admin_site(client_for, agent):
+    response = client_for(agent).get("/admin/")
+    assert response.status_code == 302

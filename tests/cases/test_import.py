@@ -10,6 +10,7 @@ import subprocess
 import sys
 from datetime import date, timedelta
 from decimal import Decimal
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -596,3 +597,27 @@ def test_the_sample_files_in_the_docs_import_cleanly() -> None:
     )
     assert CardAccount.objects.count() >= 3
     assert Transaction.objects.count() >= 5
+
+
+def test_every_import_leaves_an_audit_record(tmp_path):
+    from cases.models import ImportRun
+
+    good = tmp_path / "accounts.csv"
+    good.write_text(Path("docs/samples/accounts.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    call_command("import_accounts", str(good), stdout=StringIO())
+    run = ImportRun.objects.get()
+    assert (run.kind, run.succeeded, run.error_count) == ("accounts", True, 0)
+    assert run.created == CardAccount.objects.count()
+    assert run.created > 0
+    assert len(run.file_sha256) == 64
+
+    bad = tmp_path / "bad.csv"
+    lines = good.read_text(encoding="utf-8").splitlines()
+    bad.write_text(
+        "\n".join([lines[0], lines[1].replace("personal", "yacht")]) + "\n", encoding="utf-8"
+    )
+    with pytest.raises(CommandError):
+        call_command("import_accounts", str(bad), stdout=StringIO(), stderr=StringIO())
+    refused = ImportRun.objects.get(succeeded=False)
+    assert refused.error_count >= 1
+    assert refused.first_errors[0].startswith("line 2:")

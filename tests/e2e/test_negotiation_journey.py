@@ -49,8 +49,8 @@ def test_counter_beyond_authority_is_approved_and_accepted(
     sign_in(agent_page, agent, language="en")
     agent_page.goto("/staff/queue/?assignee=unassigned")
     agent_page.get_by_role("link", name=requested.reference).click()
-    agent_page.get_by_role("button", name="Claim").click()
-    agent_page.get_by_test_id("assignee").wait_for()
+    with agent_page.expect_navigation():
+        agent_page.get_by_role("button", name="Claim").click()
     assert agent_page.get_by_test_id("assignee").inner_text() != "nobody"
     custom = agent_page.locator("form[action$='/offer/']").last
     custom.locator("#id_plan_type").select_option("instalment")

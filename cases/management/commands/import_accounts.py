@@ -1,11 +1,21 @@
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from cases import importers
+
+
+def _operator() -> str:
+    """Who ran the command, as the operating system knows them."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 class Command(BaseCommand):
@@ -24,10 +34,15 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         if result.errors:
             self._reject(file, result.errors)
-        summary = importers.accounts_import(rows=result.rows)
+        with transaction.atomic():
+            summary = importers.accounts_import(rows=result.rows)
+            importers.import_run_record(
+                kind="accounts", path=file, operator=_operator(), summary=summary
+            )
         self.stdout.write(str(summary))
 
     def _reject(self, file: Path, errors: list[importers.RowError]) -> NoReturn:
+        importers.import_run_record(kind="accounts", path=file, operator=_operator(), errors=errors)
         for error in errors:
             self.stderr.write(str(error))
         raise CommandError(f"{file}: {importers.errors_summary(errors)}; nothing was imported.")
