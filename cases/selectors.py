@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import BooleanField, Case, Prefetch, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -187,8 +187,16 @@ def queue_for(
     from cases.models import DelinquencyBucket
 
     now = now or timezone.now()
-    cases = HardshipCase.objects.filter(status__in=QUEUE_STATUSES).select_related(
-        "account", "assignee", "account__holder"
+    cases = (
+        HardshipCase.objects.filter(status__in=QUEUE_STATUSES)
+        .select_related("account", "assignee", "account__holder")
+        .annotate(
+            sla_breached=Case(
+                When(status__in=SLA_STATUSES, decision_due__lt=now, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
     )
     if filters.status in QUEUE_STATUSES:
         cases = cases.filter(status=filters.status)

@@ -62,15 +62,9 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(selectors.queue_for(user=request.user, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    context = {"form": form, "page": page, "now": _now(), "querystring": _querystring(request)}
+    context = {"form": form, "page": page, "querystring": _querystring(request)}
     template = "cases/staff/queue_results.html" if request.htmx else "cases/staff/queue.html"
     return render(request, template, context)
-
-
-def _now() -> Any:
-    from django.utils import timezone
-
-    return timezone.now()
 
 
 def _querystring(request: AuthenticatedRequest) -> str:
@@ -134,6 +128,10 @@ def _review_context(
         "case_messages": case.messages.select_related("author", "attachment"),
         "contacts": case.contacts.select_related("staff")[:20],
         "can_assign": request.user.has_perm(Perm.ASSIGN_CASES),
+        "can_claim": case.assignee_id != request.user.pk
+        and case.status in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW),
+        "can_close": case.status
+        in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.AWAITING_CARDHOLDER),
         "assign_form": forms.get("assign_form") or AssignForm(initial=version, team=_team()),
         "info_form": forms.get("info_form") or RequestInfoForm(initial=version),
         "offer_form": forms.get("offer_form")
