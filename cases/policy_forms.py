@@ -24,6 +24,7 @@ from cases.policy_services import (
     REASON_MAX_LENGTH,
     REASON_SCOPE,
     PolicyProblem,
+    policy_fingerprint,
     range_message,
 )
 
@@ -84,6 +85,7 @@ class ChangeReasonForm(forms.Form):
         error_messages={"required": _("Say why you are making this change.")},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class PolicyPage:
@@ -101,7 +103,9 @@ class PolicyPage:
             role: AuthorityLimitForm(data, instance=limits[role], prefix=role)
             for role in AUTHORITY_ROLES
         }
-        self.reason_form = ChangeReasonForm(data)
+        self.reason_form = ChangeReasonForm(
+            data, initial={"seen": policy_fingerprint(policy, limits)}
+        )
 
     @property
     def forms(self) -> list[forms.BaseForm]:
@@ -138,6 +142,9 @@ class PolicyPage:
 
     def reason(self) -> str:
         return str(self.reason_form.cleaned_data["reason"])
+
+    def seen(self) -> str | None:
+        return self.reason_form.cleaned_data.get("seen") or None
 
     def add_problems(self, problems: list[PolicyProblem]) -> None:
         """Show the service's refusals next to the fields they are about."""

@@ -99,6 +99,13 @@ def current_authority_limit_rows() -> dict[str, AuthorityLimit]:
     return _with_defaults(AuthorityLimit.objects.filter(role__in=AUTHORITY_ROLES))
 
 
+def policy_fingerprint(policy: NegotiationPolicy, limits: Mapping[str, AuthorityLimit]) -> str:
+    """When each row last changed: the page carries it, so that a save made from a page drawn
+    before another administrator's save is refused instead of silently undoing it."""
+    rows: list[Any] = [policy, *(limits[role] for role in AUTHORITY_ROLES)]
+    return "|".join(row.updated_at.isoformat() if row.updated_at else "-" for row in rows)
+
+
 @transaction.atomic
 def policy_update(
     *,
@@ -106,6 +113,7 @@ def policy_update(
     policy_values: Mapping[str, Any],
     authority_values: Mapping[str, Mapping[str, Any]],
     reason: str,
+    seen: str | None = None,
 ) -> None:
     """Change the policy and the roles' authority limits, all or nothing.
 
@@ -131,6 +139,19 @@ def policy_update(
         )
 
     proposal = _Proposal.of_current_rows(lock=True)
+    if seen is not None and seen != policy_fingerprint(proposal.policy, proposal.limits):
+        raise PolicyRejected(
+            [
+                PolicyProblem(
+                    REASON_SCOPE,
+                    "",
+                    _(
+                        "Another administrator changed the policy while you were editing. "
+                        "Reload the page to see their change, then make yours again."
+                    ),
+                )
+            ]
+        )
     problems.extend(proposal.apply(policy_values, authority_values))
     if problems:
         raise PolicyRejected(problems)

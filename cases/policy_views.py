@@ -59,6 +59,7 @@ def policy_edit(request: AuthenticatedRequest) -> HttpResponse:
                 policy_values=page.policy_values(),
                 authority_values=page.authority_values(),
                 reason=page.reason(),
+                seen=page.seen(),
             )
         except PolicyRejected as refusal:
             # Another administrator's change, saved meanwhile, can make these values break a rule.

@@ -244,7 +244,7 @@ def test_every_field_has_a_label(client_for: ClientFor, admin: User) -> None:
     response = client_for(admin).get(edit_url())
     html = response.content.decode()
     for form in response.context["page"].forms:
-        for field in form:
+        for field in form.visible_fields():
             assert f'for="{field.id_for_label}"' in html, field.html_name
 
 
@@ -329,3 +329,22 @@ def test_the_history_is_paginated_newest_first(client_for: ClientFor, admin: Use
     assert len(second.context["entries"]) == 6
     assert second.context["entries"][-1].first
     assert 'rel="next"' in first.content.decode()
+
+
+def test_a_save_from_a_page_drawn_before_another_admins_save_is_refused(
+    client_for: ClientFor, admin: User
+) -> None:
+    from cases.policy_services import policy_update
+
+    client = client_for(admin)
+    data = current_form_data(client, reason="Shorter offers")  # the page as drawn now
+    # Another administrator saves first.
+    policy_update(
+        actor=admin, policy_values={"offer_validity_days": 21}, authority_values={}, reason="x"
+    )
+    data["policy-offer_validity_days"] = "7"
+    response = client.post(edit_url(), data)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Another administrator changed the policy while you were editing" in text
+    assert current_policy().offer_validity_days == 21
