@@ -221,6 +221,9 @@ MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Arrears Resolution")
 MFA_RECOVERY_CODE_COUNT = 10
+# Accept the code of the previous and next 30-second step too (RFC 6238's allowance for clock
+# drift and for a code typed as it changes); a used code still cannot be replayed.
+MFA_TOTP_TOLERANCE = 1
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
