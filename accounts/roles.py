@@ -67,10 +67,11 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
 
 
 def sync_role_groups() -> None:
-    """Make every role's group hold exactly the permissions `ROLE_PERMISSIONS` gives it.
+    """Give every role's group the permissions `ROLE_PERMISSIONS` gives it.
 
     The data migration did this once for the roles as they were then; this applies the current
-    mapping (after permissions were added in code, or to a database emptied by a test).
+    mapping (after permissions were added in code, or to a database emptied by a test). It only
+    adds: permissions granted by later migrations (the admins' read access) are kept.
     """
     from django.contrib.auth.models import Group, Permission
 
@@ -81,4 +82,4 @@ def sync_role_groups() -> None:
         )
         if len(permissions) != len(codenames):
             raise RuntimeError(f"Role {role} names a permission that does not exist.")
-        group.permissions.set(permissions)
+        group.permissions.add(*permissions)

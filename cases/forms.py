@@ -123,6 +123,12 @@ ESSENTIAL_LABELS: dict[str, Any] = {
 }
 assert set(ESSENTIAL_LABELS) == set(ESSENTIAL_CATEGORIES)  # noqa: S101 - import-time guard
 
+
+def statement_label(category: str) -> Any:
+    """The reader's name for a line of the income & expenditure statement."""
+    return dict(INCOME_FIELDS).get(category) or ESSENTIAL_LABELS.get(category, category)
+
+
 MAX_DEBTS = 5
 
 

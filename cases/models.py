@@ -145,6 +145,14 @@ class Category(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def category_label(category: str) -> Any:
+    """The reader's name for a spending category; an unknown code is shown as it is."""
+    try:
+        return Category(category).label
+    except ValueError:
+        return category
+
+
 class TransactionKind(models.TextChoices):
     PURCHASE = "purchase", _("Purchase")
     CASH_ADVANCE = "cash_advance", _("Cash advance")

@@ -18,11 +18,13 @@ from accounts.roles import Perm
 from cases import negotiation, selectors
 from cases.calculator_text import translate_error, translate_message
 from cases.evidence import EVIDENCE_KINDS
-from cases.models import CaseStatus, HardshipCase, Offer, OfferStatus
+from cases.forms import statement_label
+from cases.models import CaseStatus, HardshipCase, Offer, OfferStatus, category_label
 from cases.planning import first_due_date
 from cases.policy import authority_for, plan_policy, risk_band_for
 from cases.services import CaseActionRefused
 from cases.staff_forms import (
+    RISK_CHOICES,
     ApprovalForm,
     AssignForm,
     ContactForm,
@@ -106,6 +108,7 @@ def _review_context(
 ) -> dict[str, Any]:
     account = case.account
     statement = selectors.statement_of(case)
+    affordability = assess_affordability(statement) if statement else None
     result = _recommendations(case, request.user)
     spending = selectors.spending_summary(account=account)
     version = {"version": case.version}
@@ -113,10 +116,16 @@ def _review_context(
         "case": case,
         "account": account,
         "balance": selectors.balance_of(account),
-        "risk_band": risk_band_for(account),
-        "affordability": assess_affordability(statement) if statement else None,
-        "statement_lines": case.statement_lines.all(),
-        "spending": spending,
+        "risk_band": dict(RISK_CHOICES)[risk_band_for(account)],
+        "affordability": affordability,
+        "flags": [(statement_label(flag.category), flag) for flag in affordability.flags]
+        if affordability
+        else [],
+        "statement_lines": [
+            (line.lender or statement_label(line.category), line)
+            for line in case.statement_lines.all()
+        ],
+        "spending": [(category_label(t.category), t) for t in spending.categories[:6]],
         "recommendations": [
             (r, [translate_message(m, currency=account.currency) for m in r.explanation])
             for r in (result.recommendations if result else ())

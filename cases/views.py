@@ -33,9 +33,17 @@ from cases.forms import (
     ReasonForm,
     ReplyForm,
     StatementForm,
+    VersionedForm,
     WithdrawForm,
 )
-from cases.models import CardAccount, CaseStatus, HardshipCase, OfferStatus, StatementSection
+from cases.models import (
+    CardAccount,
+    CaseStatus,
+    HardshipCase,
+    OfferStatus,
+    StatementSection,
+    category_label,
+)
 from cases.services import CaseActionRefused, CaseChanged, DebtLine, EnrolmentRefused
 from cases.uploads import UploadRejected
 from plans.calculator import CalculatorError, Statement, assess_affordability
@@ -112,7 +120,7 @@ def account_detail(request: AuthenticatedRequest, account_id: int) -> HttpRespon
     chart = {
         "labels": [month.strftime("%Y-%m") for month in summary.months],
         "datasets": [
-            {"label": str(_category_label(trend.category)), "data": [str(v) for v in trend.monthly]}
+            {"label": str(category_label(trend.category)), "data": [str(v) for v in trend.monthly]}
             for trend in summary.categories
         ],
     }
@@ -123,20 +131,11 @@ def account_detail(request: AuthenticatedRequest, account_id: int) -> HttpRespon
             "account": account,
             "balance": selectors.balance_of(account),
             "summary": summary,
-            "trends": [(trend, _category_label(trend.category)) for trend in summary.categories],
+            "trends": [(trend, category_label(trend.category)) for trend in summary.categories],
             "chart": chart,
             "open_case": selectors.open_case_on(account=account),
         },
     )
-
-
-def _category_label(category: str) -> Any:
-    from cases.models import Category
-
-    try:
-        return Category(category).label
-    except ValueError:
-        return category
 
 
 # --- the application wizard -------------------------------------------------------------------
@@ -456,7 +455,7 @@ def _step_options(request: AuthenticatedRequest, case: HardshipCase) -> HttpResp
 
 
 def _step_review(request: AuthenticatedRequest, case: HardshipCase) -> HttpResponse:
-    form = WithdrawForm(initial={"version": case.version})
+    form = VersionedForm(initial={"version": case.version})
     if request.method == "POST":
         try:
             version = int(request.POST.get("version", "0"))

@@ -95,7 +95,7 @@ def test_the_review_page_shows_affordability_recommendations_and_risk(client_for
     page = client_for(agent).get(reverse("cases:review", args=[submitted.pk])).content.decode()
     assert 'data-testid="disposable"' in page
     assert "Option 1" in page
-    assert 'data-testid="risk-band">medium<' in page
+    assert 'data-testid="risk-band">Medium<' in page
 
 
 def test_an_agent_claims_and_sends_an_offer_through_the_page(
