@@ -32,6 +32,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 TEST_VAR_DIR = BASE_DIR / "var" / "test"
 PRIVATE_MEDIA_ROOT = TEST_VAR_DIR / "private"
+# var/ is not in the repository: a fresh clone has none of it, and SQLite cannot create the
+# folder of its database file.
+PRIVATE_MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.services import CHROMIUM, chromium_available, need
 
@@ -32,6 +33,8 @@ CHROMIUM_FLAGS = [
     "--disable-quic",
 ]
 LIVE_DB = pytest.mark.django_db(transaction=True)
+# Assertions wait for the state they assert (never read it once and hope), as long as actions.
+expect.set_options(timeout=15_000)
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -45,7 +48,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    need(chromium_available(), "browser tests need Debian's chromium and the playwright package")
+    need(
+        chromium_available(),
+        "browser tests need Debian's chromium and the playwright package",
+        service="browser",
+    )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

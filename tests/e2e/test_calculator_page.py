@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from cases import planning
 from cases.calculator_text import format_amount
@@ -54,7 +55,7 @@ def open_calculator(page, user) -> None:
 def test_a_cardholder_compares_plans_live(page, shot, cardholder, viewport):
     open_calculator(page, cardholder)
     shot(page, "opened")
-    assert page.evaluate(CHART_LINES) == 3
+    page.wait_for_function(f"({CHART_LINES})() === 3")
     page.evaluate("window.stillTheSamePage = true")
 
     # Option A over 12 months instead of 24: the figures change without a page load.
@@ -63,27 +64,27 @@ def test_a_cardholder_compares_plans_live(page, shot, cardholder, viewport):
     figure(page, "a", "monthly_payment").filter(
         has_text=format_amount(twelve.monthly_payment, "CNY")
     ).wait_for()
-    assert figure(page, "a", "total_interest").inner_text() == format_amount(
-        twelve.total_interest, "CNY"
+    expect(figure(page, "a", "total_interest")).to_have_text(
+        format_amount(twelve.total_interest, "CNY")
     )
-    assert figure(page, "a", "months").inner_text() == "12"
+    expect(figure(page, "a", "months")).to_have_text("12")
 
     # Option B becomes a payment holiday: its inputs change, and so do its figures.
-    assert not page.locator("#id_b-deferral_months").is_visible()
+    expect(page.locator("#id_b-deferral_months")).to_be_hidden()
     page.select_option("#id_b-plan_type", "deferral")
-    assert page.locator("#id_b-deferral_months").is_visible()
-    assert page.locator("#id_b-apr").is_visible()
-    assert not page.locator("#id_b-settlement_percent").is_visible()
+    expect(page.locator("#id_b-deferral_months")).to_be_visible()
+    expect(page.locator("#id_b-apr")).to_be_visible()
+    expect(page.locator("#id_b-settlement_percent")).to_be_hidden()
     deferral = quote(PlanType.DEFERRAL, apr=Decimal("18.25"), months=36, deferral_months=3)
     figure(page, "b", "months").filter(has_text="39").wait_for()
-    assert figure(page, "b", "monthly_payment").inner_text() == format_amount(
-        deferral.monthly_payment, "CNY"
+    expect(figure(page, "b", "monthly_payment")).to_have_text(
+        format_amount(deferral.monthly_payment, "CNY")
     )
     assert page.evaluate("window.stillTheSamePage") is True
 
     # The chart is redrawn after each update, one line per option.
     page.locator("canvas[data-balance-chart]").scroll_into_view_if_needed()
-    assert page.evaluate(CHART_LINES) == 3
+    page.wait_for_function(f"({CHART_LINES})() === 3")
     page.wait_for_function(CHART_INKED)
     shot(page, "deferral-in-option-b")
 
@@ -91,30 +92,32 @@ def test_a_cardholder_compares_plans_live(page, shot, cardholder, viewport):
     page.fill("#id_c-months", "90")
     message = page.locator("#id_c-months-error")
     message.filter(has_text="longer than the maximum of 60").wait_for()
-    assert page.locator("#id_c-months").get_attribute("aria-invalid") == "true"
-    assert figure(page, "a", "months").inner_text() == "12"
-    assert figure(page, "b", "months").inner_text() == "39"
+    # The page marks the input after the swap settles: wait for that, not for the message.
+    expect(page.locator("#id_c-months")).to_have_attribute("aria-invalid", "true")
+    expect(figure(page, "a", "months")).to_have_text("12")
+    expect(figure(page, "b", "months")).to_have_text("39")
     page.locator("#id_c-months").scroll_into_view_if_needed()
     shot(page, "mistake-in-option-c")
     page.fill("#id_c-months", "18")
     figure(page, "c", "months").filter(has_text="21").wait_for()
-    assert page.locator("#id_c-months").get_attribute("aria-invalid") is None
+    expect(page.locator("#id_c-months")).not_to_have_attribute("aria-invalid", "true")
 
     # A schedule opens from the keyboard.
     summary = page.locator('[data-testid="schedule-a"] summary')
     summary.focus()
     page.keyboard.press("Enter")
-    assert page.locator('[data-testid="schedule-a"] tbody tr').count() == 12
+    expect(page.locator('[data-testid="schedule-a"] tbody tr')).to_have_count(12)
+    expect(page.locator('[data-testid="schedule-a"] tbody tr').first).to_be_visible()
     shot(page, "schedule-open")
 
     # Option C can be switched off, and on again.
     page.get_by_label("Compare Option C").uncheck()
     page.get_by_test_id("result-c").wait_for(state="detached")
-    assert not page.locator("#id_c-months").is_visible()
+    expect(page.locator("#id_c-months")).to_be_hidden()
     page.get_by_label("Compare Option C").check()
     page.get_by_test_id("result-c").wait_for()
 
-    assert page.get_by_role("button", name="Print").is_visible()
+    expect(page.get_by_role("button", name="Print")).to_be_visible()
     assert page.console_errors == []  # includes Content Security Policy violations
 
 
@@ -130,14 +133,14 @@ def test_a_recommendation_is_loaded_into_an_option(page, shot, cardholder):
     button = page.get_by_role("button", name="Compare as Option B")
     button.click()
     # What is owed is now the cardholder's own card.
-    assert page.input_value("#id_balance") == "28000.00"
+    expect(page.locator("#id_balance")).to_have_value("28000.00")
     figure(page, "b", "monthly_payment").filter(
         has_text=format_amount(second.monthly_payment, "CNY")
     ).wait_for()
-    assert figure(page, "b", "total_payable").inner_text() == format_amount(
-        second.total_payable, "CNY"
+    expect(figure(page, "b", "total_payable")).to_have_text(
+        format_amount(second.total_payable, "CNY")
     )
-    assert page.evaluate("document.activeElement.id") == "option-b-title"
+    expect(page.locator("#option-b-title")).to_be_focused()
     shot(page, "recommendation-compared")
     assert page.console_errors == []
 
@@ -146,13 +149,13 @@ def test_the_page_prints_the_comparison_only(page, shot, agent):
     open_calculator(page, agent)
     page.emulate_media(media="print")
     page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
-    assert not page.locator("#calculator-form").is_visible()
-    assert not page.locator("header").is_visible()
-    assert page.get_by_test_id("result-a").is_visible()
+    expect(page.locator("#calculator-form")).to_be_hidden()
+    expect(page.locator("header")).to_be_hidden()
+    expect(page.get_by_test_id("result-a")).to_be_visible()
     # Every schedule is printed open, then closed again for the screen.
-    assert page.locator('[data-testid="schedule-b"] tbody tr').nth(35).is_visible()
+    expect(page.locator('[data-testid="schedule-b"] tbody tr').nth(35)).to_be_visible()
     shot(page, "print")
     page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
     page.emulate_media(media="screen")
-    assert not page.locator('[data-testid="schedule-b"] tbody tr').first.is_visible()
+    expect(page.locator('[data-testid="schedule-b"] tbody tr').first).to_be_hidden()
     assert page.console_errors == []

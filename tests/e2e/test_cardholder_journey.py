@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from cases.models import CaseStatus, HardshipCase
 from tests.cases.conftest import PDF
@@ -61,7 +62,7 @@ def test_link_a_card_apply_with_a_document_and_follow_the_case(
     shot(page, "enrol")
     submit(page)
     page.wait_for_url("**/portal/")
-    assert page.locator("text=···· 8841").count() == 1
+    expect(page.locator("text=···· 8841")).to_have_count(1)
 
     page.locator(f"form[action='/portal/accounts/{unlinked_card.pk}/apply/'] button").first.click()
     page.wait_for_url("**/apply/reason/")
@@ -83,7 +84,7 @@ def test_link_a_card_apply_with_a_document_and_follow_the_case(
     page.set_input_files("#id_file", str(letter))
     with page.expect_navigation():
         page.locator("form[enctype='multipart/form-data'] button[type=submit]").click()
-    assert page.get_by_role("link", name="letter.pdf").count() == 1
+    expect(page.get_by_role("link", name="letter.pdf")).to_have_count(1)
     shot(page, "evidence")
     page.locator("button[name=continue]").click()
 
@@ -99,11 +100,9 @@ def test_link_a_card_apply_with_a_document_and_follow_the_case(
     shot(page, "review")
     submit(page)
 
-    page.get_by_test_id("case-status").wait_for()
-    assert page.get_by_test_id("case-status").inner_text() == SUBMITTED[language]
-    current = page.locator(".case-tracker li[aria-current=step]")
-    assert current.inner_text().strip() == RECEIVED[language]
-    assert page.get_by_test_id("decision-due").is_visible()
+    expect(page.get_by_test_id("case-status")).to_have_text(SUBMITTED[language])
+    expect(page.locator(".case-tracker li[aria-current=step]")).to_have_text(RECEIVED[language])
+    expect(page.get_by_test_id("decision-due")).to_be_visible()
     shot(page, "tracker")
     assert page.console_errors == []
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import totp_code
 from tests.e2e.conftest import LIVE_DB
@@ -30,7 +31,7 @@ def sign_in(page, user, *, language: str) -> None:
             page.locator("#language-select").wait_for(state="visible")
         with page.expect_navigation():
             page.select_option("#language-select", language)
-        assert page.locator("html").get_attribute("lang") == language
+        expect(page.locator("html")).to_have_attribute("lang", language)
     page.fill("#id_login", user.email)
     page.fill("#id_password", TEST_PASSWORD)
     page.locator("form.allauth-form button[type=submit]:not([form])").click()
@@ -38,6 +39,8 @@ def sign_in(page, user, *, language: str) -> None:
         page.wait_for_url("**/accounts/2fa/authenticate/")
         page.fill("#id_code", totp_code(user))
         page.locator("form.allauth-form button[type=submit]:not([form])").click()
+    # Signed in once the page says who is signed in; only then may a test navigate away.
+    page.get_by_test_id("signed-in-as").wait_for(state="attached")
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
@@ -45,9 +48,7 @@ def sign_in(page, user, *, language: str) -> None:
 def test_each_role_signs_in_and_reaches_its_dashboard(request, page, shot, persona, language):
     user = request.getfixturevalue(persona)
     sign_in(page, user, language=language)
-    title = page.get_by_test_id("dashboard-title")
-    title.wait_for()
-    assert title.inner_text() == DASHBOARD_TITLES[persona][language]
-    assert page.get_by_test_id("signed-in-as").is_visible()
+    expect(page.get_by_test_id("dashboard-title")).to_have_text(DASHBOARD_TITLES[persona][language])
+    expect(page.get_by_test_id("signed-in-as")).to_be_visible()
     shot(page, "dashboard")
     assert page.console_errors == []  # includes Content Security Policy violations

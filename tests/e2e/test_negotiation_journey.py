@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from cases import services
 from cases.models import CaseStatus, HardshipCase, OfferStatus
@@ -51,7 +52,7 @@ def test_counter_beyond_authority_is_approved_and_accepted(
     agent_page.get_by_role("link", name=requested.reference).click()
     with agent_page.expect_navigation():
         agent_page.get_by_role("button", name="Claim").click()
-    assert agent_page.get_by_test_id("assignee").inner_text() != "nobody"
+    expect(agent_page.get_by_test_id("assignee")).not_to_have_text("nobody")
     custom = agent_page.locator("form[action$='/offer/']").last
     custom.locator("#id_plan_type").select_option("instalment")
     custom.locator("#id_months").fill("48")
@@ -59,29 +60,31 @@ def test_counter_beyond_authority_is_approved_and_accepted(
     shot(agent_page, "agent-offer")
     with agent_page.expect_navigation():
         custom.locator("button[type=submit]").click()
-    assert agent_page.get_by_test_id("case-status").inner_text() == "Awaiting approval"
-    assert agent_page.locator("text=waits for a supervisor").count() == 1
+    expect(agent_page.get_by_test_id("case-status")).to_have_text("Awaiting approval")
+    expect(agent_page.locator("text=waits for a supervisor")).to_have_count(1)
 
     supervisor_page = new_page(browser, live_server, DESKTOP)
     sign_in(supervisor_page, supervisor, language="en")
     supervisor_page.goto("/supervisor/approvals/")
     approval = supervisor_page.get_by_test_id("approval")
-    assert "48 months is longer than the authority of 36 months." in approval.inner_text()
+    expect(approval).to_contain_text("48 months is longer than the authority of 36 months.")
     shot(supervisor_page, "approval")
     with supervisor_page.expect_navigation():
         approval.get_by_role("button", name="Approve").click()
-    assert supervisor_page.locator("text=Offer approved and sent to the cardholder.").count() == 1
+    expect(
+        supervisor_page.locator("text=Offer approved and sent to the cardholder.")
+    ).to_have_count(1)
 
     page.set_viewport_size(PHONE)
     sign_in(page, cardholder, language="en")
     page.goto(requested.get_absolute_url())
     offer_box = page.get_by_test_id("open-offer")
-    assert "A longer plan keeps the payment within your budget." in offer_box.inner_text()
+    expect(offer_box).to_contain_text("A longer plan keeps the payment within your budget.")
     offer_box.get_by_label("I have read the terms above and agree to repay as shown.").check()
     shot(page, "cardholder-offer")
     with page.expect_navigation():
         offer_box.get_by_role("button", name="Accept this plan").click()
-    assert page.get_by_test_id("case-status").inner_text() == "Agreed"
+    expect(page.get_by_test_id("case-status")).to_have_text("Agreed")
     shot(page, "agreed")
 
     case = HardshipCase.objects.get(pk=requested.pk)

@@ -28,7 +28,11 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture(autouse=True)
 def _postgres() -> None:
-    need(connection.vendor == "postgresql", "needs PostgreSQL: set DATABASE_URL=postgres://...")
+    need(
+        connection.vendor == "postgresql",
+        "needs PostgreSQL: set DATABASE_URL=postgres://...",
+        service="postgres",
+    )
 
 
 def race(*requests: Callable[[], Any]) -> list[Any]:

@@ -25,12 +25,20 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def postgres(db: None) -> None:
-    need(connection.vendor == "postgresql", "needs PostgreSQL: set DATABASE_URL=postgres://...")
+    need(
+        connection.vendor == "postgresql",
+        "needs PostgreSQL: set DATABASE_URL=postgres://...",
+        service="postgres",
+    )
 
 
 @pytest.fixture
 def redis() -> None:
-    need(redis_available(), "needs Redis: set REDIS_URL=redis://... to a running server")
+    need(
+        redis_available(),
+        "needs Redis: set REDIS_URL=redis://... to a running server",
+        service="redis",
+    )
 
 
 @pytest.mark.postgres
