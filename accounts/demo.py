@@ -15,10 +15,11 @@ DEMO_PASSWORD = "demo-Pass-2026"  # noqa: S105 - published demo credential, debu
 # Base32 secrets for the staff authenticators, so that any TOTP app (or `manage.py totp_code`)
 # produces valid codes for the demo staff.
 _SECRETS = {
-    Role.AGENT: "JBSWY3DPEHPK3PXPAGENTAAAAAAAAAAA",
-    Role.SUPERVISOR: "JBSWY3DPEHPK3PXPSUPERVISORAAAAAA",
-    Role.ADMIN: "JBSWY3DPEHPK3PXPADMINAAAAAAAAAAA",
-    Role.EDITOR: "JBSWY3DPEHPK3PXPEDITORAAAAAAAAAA",
+    "agent@demo.example": "JBSWY3DPEHPK3PXPAGENTAAAAAAAAAAA",
+    "supervisor@demo.example": "JBSWY3DPEHPK3PXPSUPERVISORAAAAAA",
+    "admin@demo.example": "JBSWY3DPEHPK3PXPADMINAAAAAAAAAAA",
+    "admin2@demo.example": "JBSWY3DPEHPK3PXPADMINTWOAAAAAAAA",
+    "editor@demo.example": "JBSWY3DPEHPK3PXPEDITORAAAAAAAAAA",
 }
 
 
@@ -31,7 +32,7 @@ class DemoPersona:
 
     @property
     def totp_secret(self) -> str | None:
-        return _SECRETS.get(self.role)
+        return _SECRETS.get(self.email)
 
 
 DEMO_PERSONAS: tuple[DemoPersona, ...] = (
@@ -39,6 +40,8 @@ DEMO_PERSONAS: tuple[DemoPersona, ...] = (
     DemoPersona(Role.AGENT, "agent@demo.example", "Chen Jing"),
     DemoPersona(Role.SUPERVISOR, "supervisor@demo.example", "Wang Fang"),
     DemoPersona(Role.ADMIN, "admin@demo.example", "Zhang Min"),
+    # A policy change takes effect when a second administrator approves it.
+    DemoPersona(Role.ADMIN, "admin2@demo.example", "Zhou Lan"),
     DemoPersona(Role.EDITOR, "editor@demo.example", "Liu Yang"),
 )
 

@@ -61,7 +61,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.CARDHOLDER: ("use_cardholder_portal",),
     Role.AGENT: ("work_cases",),
     Role.SUPERVISOR: ("work_cases", "assign_cases", "approve_offers", "view_kpis"),
-    Role.ADMIN: ("work_cases", "view_kpis", "manage_policy", "edit_articles", "manage_users"),
+    # Segregation of duties: who sets the authority limits does not work cases under them.
+    Role.ADMIN: ("view_kpis", "manage_policy", "edit_articles", "manage_users"),
     Role.EDITOR: ("edit_articles",),
 }
 

@@ -15,3 +15,12 @@ def profile_for(*, user: User) -> Profile:
 
 def audit_events_for(*, user: User) -> QuerySet:
     return user.audit_events.select_related("actor")[:50]
+
+
+def notifications_for(*, user: User, limit: int = 5) -> dict[str, object]:
+    """The newest notices in the user's inbox and how many are unread, for a dashboard."""
+    notifications = list(user.notifications.all()[:limit])
+    return {
+        "notifications": notifications,
+        "unread": user.notifications.filter(read_at__isnull=True).count(),
+    }

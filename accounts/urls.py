@@ -10,4 +10,5 @@ urlpatterns = [
     path("administration/", views.admin_dashboard, name="admin_dashboard"),
     path("editor/", views.editor_dashboard, name="editor_dashboard"),
     path("me/profile/", views.profile_edit, name="profile"),
+    path("me/notifications/read/", views.notifications_read, name="notifications_read"),
 ]

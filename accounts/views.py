@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors, services
 from accounts.access import AuthenticatedRequest, any_user, permission_required
@@ -39,7 +39,10 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _staff_context(request: AuthenticatedRequest) -> dict[str, object]:
-    return {"mfa_enabled": is_mfa_enabled(request.user, ["totp"])}
+    return {
+        "mfa_enabled": is_mfa_enabled(request.user, ["totp"]),
+        **selectors.notifications_for(user=request.user),
+    }
 
 
 @permission_required(Perm.WORK_CASES)
@@ -60,6 +63,13 @@ def admin_dashboard(request: AuthenticatedRequest) -> HttpResponse:
 @permission_required(Perm.EDIT_ARTICLES)
 def editor_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accounts/dashboard_editor.html", _staff_context(request))
+
+
+@any_user
+@require_POST
+def notifications_read(request: AuthenticatedRequest) -> HttpResponse:
+    services.notifications_mark_read(user=request.user)
+    return redirect("dashboard")
 
 
 @any_user

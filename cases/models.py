@@ -248,6 +248,13 @@ OPEN_STATUSES = (
     CaseStatus.AGREED,
 )
 WITHDRAWABLE = [s.value for s in OPEN_STATUSES if s != CaseStatus.AGREED]
+#: Statuses in which the cardholder and the team write to each other: a submitted case, until
+#: it ends. Nobody reads a draft's messages, and nobody answers on a finished case.
+MESSAGE_STATUSES = (
+    *(s for s in OPEN_STATUSES if s != CaseStatus.DRAFT),
+    CaseStatus.ACTIVE,
+    CaseStatus.BROKEN,
+)
 
 
 class HardshipCase(ConcurrentTransitionMixin, models.Model):
@@ -555,6 +562,10 @@ class Offer(models.Model):
     summary = models.JSONField(default=dict)
     rationale = models.TextField(blank=True, max_length=4000)
     status = models.CharField(max_length=20, choices=OfferStatus.choices)
+    # When the bank's offer went to the cardholder: empty for an offer that waited for a
+    # supervisor and never left the bank (rejected, or withdrawn with the case). The cardholder
+    # sees their own requests and the offers that were sent to them, nothing else.
+    sent_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
@@ -705,6 +716,63 @@ class AuthorityLimit(models.Model):
 
     def __str__(self) -> str:
         return self.role
+
+
+class PolicyChangeStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a second administrator")
+    APPROVED = "approved", _("Approved and in force")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the proposer")
+
+
+class PolicyChange(models.Model):
+    """A proposed change to the negotiation policy or the authority limits (maker-checker).
+
+    Nothing takes effect when it is proposed: a second administrator approves it (then the
+    rows change, each with its own history) or rejects it, or the proposer withdraws it. Every
+    proposal is kept, whatever became of it. At most one waits at a time, so two proposals can
+    never undo each other.
+
+    `changes` is {scope: {field: {"old": text, "new": text}}}, scope being "policy" or a role;
+    `base` is the fingerprint of the rows the proposal was made against: if they changed
+    meanwhile, the proposal can no longer be approved as it stands.
+    """
+
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(_("reason for the change"), max_length=100)
+    changes = models.JSONField()
+    base = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=10, choices=PolicyChangeStatus.choices, default=PolicyChangeStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("policy change")
+        verbose_name_plural = _("policy changes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=Q(status="pending"),
+                name="one_pending_policy_change",
+                violation_error_message=_("Another change is already waiting for approval."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | ~Q(decided_by=models.F("proposed_by")),
+                name="policy_change_checker_is_not_maker",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposed_at:%Y-%m-%d %H:%M} {self.status}"
 
 
 class ImportRun(models.Model):

@@ -205,6 +205,7 @@ def offer_propose(
         summary=schedule_summary(schedule),
         rationale=rationale,
         status=OfferStatus.PENDING_APPROVAL if excesses else OfferStatus.OPEN,
+        sent_at=None if excesses else now,
         expires_at=None if excesses else now + timedelta(days=current_policy().offer_validity_days),
         supersedes=previous,
         exceeds=[excess.as_json() for excess in excesses],
@@ -259,9 +260,17 @@ def offer_approve(*, offer: Offer, actor: User, version: int, note: str = "") ->
     now = timezone.now()
     offer.status = OfferStatus.OPEN
     offer.decided_by, offer.decided_at, offer.decision_reason = actor, now, note.strip()
+    offer.sent_at = now
     offer.expires_at = now + timedelta(days=current_policy().offer_validity_days)
     offer.save(
-        update_fields=["status", "decided_by", "decided_at", "decision_reason", "expires_at"]
+        update_fields=[
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_reason",
+            "sent_at",
+            "expires_at",
+        ]
     )
     _bump(case, "status")
     _record(
@@ -317,6 +326,13 @@ def _expire(case: HardshipCase, offer: Offer) -> None:
     )
 
 
+def _refuse_if_expired(offer: Offer) -> None:
+    """An offer past its validity can be neither accepted nor countered, even in the minutes
+    before the expiry task returns the case to review."""
+    if offer.expires_at is not None and offer.expires_at <= timezone.now():
+        raise CaseActionRefused(_("This offer has expired. We will review your case again."))
+
+
 def _open_offer_for_cardholder(case: HardshipCase, offer: Offer, actor: User) -> Offer:
     _holder(case, actor)
     offer = _lock_offer(offer, case)
@@ -332,8 +348,7 @@ def offer_accept(*, offer: Offer, actor: User, version: int, consent: bool) -> O
     offer = _open_offer_for_cardholder(case, offer, actor)
     if not consent:
         raise CaseActionRefused(_("Tick the box to confirm that you agree to these terms."))
-    if offer.expires_at is not None and offer.expires_at <= timezone.now():
-        raise CaseActionRefused(_("This offer has expired. We will review your case again."))
+    _refuse_if_expired(offer)
     from_status = _transition(case, "agree")
     offer.status = OfferStatus.ACCEPTED
     offer.decided_by, offer.decided_at = actor, timezone.now()
@@ -386,6 +401,7 @@ def offer_counter(
     """The cardholder answers an offer with terms of their own; the case goes back to review."""
     case = _lock(offer.case, version=version)
     offer = _open_offer_for_cardholder(case, offer, actor)
+    _refuse_if_expired(offer)
     from_status = _transition(case, "return_to_review")
     offer.status = OfferStatus.SUPERSEDED
     offer.save(update_fields=["status"])

@@ -143,8 +143,14 @@ class PolicyPage:
     def reason(self) -> str:
         return str(self.reason_form.cleaned_data["reason"])
 
-    def seen(self) -> str | None:
-        return self.reason_form.cleaned_data.get("seen") or None
+    def seen(self) -> str:
+        return str(self.reason_form.cleaned_data.get("seen") or "")
+
+    def disable(self) -> None:
+        """Show the values without letting them be edited (while a change waits)."""
+        for form in self.forms:
+            for field in form.fields.values():
+                field.disabled = True
 
     def add_problems(self, problems: list[PolicyProblem]) -> None:
         """Show the service's refusals next to the fields they are about."""
@@ -157,3 +163,15 @@ class PolicyPage:
             form = scopes[problem.scope]
             field = problem.field if problem.field in form.fields else None
             form.add_error(field, problem.message)
+
+
+class PolicyDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", "approve"), ("reject", "reject"), ("withdraw", "withdraw")]
+    )
+    note = forms.CharField(
+        label=_("Note (needed to reject)"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

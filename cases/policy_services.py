@@ -3,14 +3,19 @@
 The policy (one `NegotiationPolicy` row) and the limits of both roles (`AuthorityLimit` rows)
 are changed together: the rules that tie them (an agent may not concede more than a
 supervisor; no limit allows a plan longer than the policy does) are checked on the state they
-would have together, and either every change is saved or none is. The audit trail is
-django-simple-history's: one historical row per changed row, with the acting user and the
-reason given.
+would have together, and either every change is saved or none is.
+
+Maker-checker: an administrator proposes a change (`policy_change_propose`); it takes effect
+only when a second administrator approves it (`policy_change_approve`), and can be rejected or
+withdrawn instead. Every proposal is kept (`PolicyChange`), and every row a change touched keeps
+a django-simple-history record in the proposer's name, with their reason, dated when it took
+effect.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,12 +23,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts import services as account_services
 from accounts.models import User
-from accounts.roles import Role
-from cases.models import AuthorityLimit, NegotiationPolicy
+from accounts.roles import Perm, Role
+from cases.models import AuthorityLimit, NegotiationPolicy, PolicyChange, PolicyChangeStatus
 from cases.policy import AUTHORITY
 
 #: The roles that have authority limits, in the order they are shown and locked.
@@ -59,6 +67,8 @@ _GENEROUS_WHEN_LARGER = (
     "max_settlement_discount",
     "max_term_months",
 )
+
+MANAGE_POLICY_CODENAME = Perm.MANAGE_POLICY.split(".", 1)[1]
 
 #: The history keeps this many characters of a reason (simple_history's column).
 REASON_MAX_LENGTH = 100
@@ -106,48 +116,75 @@ def policy_fingerprint(policy: NegotiationPolicy, limits: Mapping[str, Authority
     return "|".join(row.updated_at.isoformat() if row.updated_at else "-" for row in rows)
 
 
+def pending_policy_change() -> PolicyChange | None:
+    return (
+        PolicyChange.objects.filter(status=PolicyChangeStatus.PENDING)
+        .select_related("proposed_by__profile")
+        .first()
+    )
+
+
+def policy_approvers(*, change: PolicyChange) -> list[User]:
+    """Who could approve `change`: every other active administrator. Empty means nobody can,
+    which the page says, so that the proposer is not left waiting."""
+    return list(
+        User.objects.filter(is_active=True, groups__permissions__codename=MANAGE_POLICY_CODENAME)
+        .exclude(pk=change.proposed_by_id)
+        .distinct()
+        .select_related("profile")
+    )
+
+
+def _stale_refusal() -> PolicyRejected:
+    return PolicyRejected(
+        [
+            PolicyProblem(
+                REASON_SCOPE,
+                "",
+                _(
+                    "The policy changed while you were looking at it. "
+                    "Reload the page to see the current values, then try again."
+                ),
+            )
+        ]
+    )
+
+
 @transaction.atomic
-def policy_update(
+def policy_change_propose(
     *,
     actor: User,
     policy_values: Mapping[str, Any],
     authority_values: Mapping[str, Mapping[str, Any]],
     reason: str,
-    seen: str | None = None,
-) -> None:
-    """Change the policy and the roles' authority limits, all or nothing.
+    seen: str,
+) -> PolicyChange | None:
+    """Propose a change to the policy and the roles' authority limits, all or nothing.
 
-    `policy_values` and each role's values may hold any subset of the editable fields; the
-    rest keep their current values. Raises `PolicyRejected` with every problem found, and
-    saves nothing, when a value is out of range or the result would break a rule. Rows whose
-    values do not change are not saved, so a change that changes nothing writes nothing.
+    Nothing changes in force: the proposal waits for a second administrator. `seen` is the
+    fingerprint of the rows the page was drawn from; a proposal made from a page drawn before
+    another change took effect (or with no fingerprint at all) is refused, as is one made
+    while another waits. Raises `PolicyRejected` with every problem found; returns None, and
+    records nothing, when the values change nothing.
     """
-    problems: list[PolicyProblem] = []
-    reason = reason.strip()
-    if not reason:
-        problems.append(
-            PolicyProblem(REASON_SCOPE, "reason", _("Say why you are making this change."))
+    if not actor.has_perm(Perm.MANAGE_POLICY):
+        raise PolicyRejected(
+            [PolicyProblem(REASON_SCOPE, "", _("Only an administrator can change the policy."))]
         )
-    elif len(reason) > REASON_MAX_LENGTH:
-        problems.append(
-            PolicyProblem(
-                REASON_SCOPE,
-                "reason",
-                _("Keep the reason to %(count)s characters or fewer.")
-                % {"count": REASON_MAX_LENGTH},
-            )
-        )
-
+    problems = _reason_problems(reason)
     proposal = _Proposal.of_current_rows(lock=True)
-    if seen is not None and seen != policy_fingerprint(proposal.policy, proposal.limits):
+    if not seen or seen != policy_fingerprint(proposal.policy, proposal.limits):
+        raise _stale_refusal()
+    waiting = PolicyChange.objects.select_for_update().filter(status=PolicyChangeStatus.PENDING)
+    if waiting.exists():
         raise PolicyRejected(
             [
                 PolicyProblem(
                     REASON_SCOPE,
                     "",
                     _(
-                        "Another administrator changed the policy while you were editing. "
-                        "Reload the page to see their change, then make yours again."
+                        "Another change is waiting for approval. It must be approved, rejected "
+                        "or withdrawn before a new one is proposed."
                     ),
                 )
             ]
@@ -155,10 +192,165 @@ def policy_update(
     problems.extend(proposal.apply(policy_values, authority_values))
     if problems:
         raise PolicyRejected(problems)
+    changes = proposal.changed_values()
+    if not changes:
+        return None
+    change = PolicyChange.objects.create(
+        proposed_by=actor,
+        reason=reason.strip(),
+        changes=changes,
+        base=seen,
+    )
+    for approver in policy_approvers(change=change):
+        account_services.notify(
+            user=approver,
+            title=gettext_noop("A policy change waits for your approval"),
+            body=gettext_noop("Proposed by %(proposer)s: %(reason)s"),
+            params={"proposer": actor.display_name, "reason": change.reason},
+            link=reverse("policy:edit"),
+        )
+    return change
 
+
+def _decidable(change: PolicyChange) -> PolicyChange:
+    locked = PolicyChange.objects.select_for_update().get(pk=change.pk)
+    if locked.status != PolicyChangeStatus.PENDING:
+        raise PolicyRejected(
+            [PolicyProblem(REASON_SCOPE, "", _("This change is no longer waiting for approval."))]
+        )
+    return locked
+
+
+def _checker(change: PolicyChange, actor: User) -> None:
+    if not actor.has_perm(Perm.MANAGE_POLICY):
+        raise PolicyRejected(
+            [PolicyProblem(REASON_SCOPE, "", _("Only an administrator can decide on this."))]
+        )
+    if change.proposed_by_id == actor.pk:
+        raise PolicyRejected(
+            [
+                PolicyProblem(
+                    REASON_SCOPE,
+                    "",
+                    _("You proposed this change, so another administrator must decide on it."),
+                )
+            ]
+        )
+
+
+@transaction.atomic
+def policy_change_approve(*, change: PolicyChange, actor: User, note: str = "") -> PolicyChange:
+    """A second administrator puts the proposed change in force.
+
+    The rules are checked again on the rows as they are now; each changed row keeps a history
+    record in the proposer's name and with their reason, dated when the change took effect.
+    """
+    change = _decidable(change)
+    _checker(change, actor)
+    proposal = _Proposal.of_current_rows(lock=True)
+    if change.base != policy_fingerprint(proposal.policy, proposal.limits):
+        raise PolicyRejected(
+            [
+                PolicyProblem(
+                    REASON_SCOPE,
+                    "",
+                    _(
+                        "The policy changed after this proposal was made, so it cannot be "
+                        "approved as it stands. Reject it and ask for a new proposal."
+                    ),
+                )
+            ]
+        )
+    policy_values = change.changes.get(POLICY_SCOPE, {})
+    authority_values = {
+        role: values for role, values in change.changes.items() if role != POLICY_SCOPE
+    }
+    problems = proposal.apply(
+        {name: value["new"] for name, value in policy_values.items()},
+        {
+            role: {name: value["new"] for name, value in values.items()}
+            for role, values in authority_values.items()
+        },
+    )
+    if problems:
+        raise PolicyRejected(problems)
+    now = timezone.now()
     for scope, row in proposal.rows.items():
         if proposal.changed[scope]:
-            _save_with_history(row, proposal.before[scope], actor=actor, reason=reason)
+            _save_with_history(
+                row,
+                proposal.before[scope],
+                actor=change.proposed_by,
+                reason=change.reason,
+                when=now,
+            )
+    change.status = PolicyChangeStatus.APPROVED
+    change.decided_by, change.decided_at, change.decision_note = actor, now, note.strip()[:500]
+    change.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    account_services.notify(
+        user=change.proposed_by,
+        title=gettext_noop("Your policy change was approved and is in force"),
+        params={},
+        link=reverse("policy:history"),
+    )
+    return change
+
+
+@transaction.atomic
+def policy_change_reject(*, change: PolicyChange, actor: User, note: str) -> PolicyChange:
+    """A second administrator refuses the proposed change, saying why; it is kept."""
+    change = _decidable(change)
+    _checker(change, actor)
+    note = note.strip()
+    if not note:
+        raise PolicyRejected(
+            [PolicyProblem(REASON_SCOPE, "note", _("Say why you are rejecting this change."))]
+        )
+    change.status = PolicyChangeStatus.REJECTED
+    change.decided_by, change.decided_at, change.decision_note = actor, timezone.now(), note[:500]
+    change.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    account_services.notify(
+        user=change.proposed_by,
+        title=gettext_noop("Your policy change was rejected"),
+        body=gettext_noop("Reason given: %(note)s"),
+        params={"note": change.decision_note},
+        link=reverse("policy:history"),
+    )
+    return change
+
+
+@transaction.atomic
+def policy_change_withdraw(*, change: PolicyChange, actor: User) -> PolicyChange:
+    """The proposer takes back a change nobody has decided on yet; it is kept."""
+    change = _decidable(change)
+    if change.proposed_by_id != actor.pk:
+        raise PolicyRejected(
+            [
+                PolicyProblem(
+                    REASON_SCOPE, "", _("Only the administrator who proposed it can withdraw it.")
+                )
+            ]
+        )
+    change.status = PolicyChangeStatus.WITHDRAWN
+    change.decided_at = timezone.now()
+    change.save(update_fields=["status", "decided_at"])
+    return change
+
+
+def _reason_problems(reason: str) -> list[PolicyProblem]:
+    reason = reason.strip()
+    if not reason:
+        return [PolicyProblem(REASON_SCOPE, "reason", _("Say why you are making this change."))]
+    if len(reason) > REASON_MAX_LENGTH:
+        return [
+            PolicyProblem(
+                REASON_SCOPE,
+                "reason",
+                _("Keep the reason to %(count)s characters or fewer.")
+                % {"count": REASON_MAX_LENGTH},
+            )
+        ]
+    return []
 
 
 def policy_check(
@@ -215,6 +407,21 @@ class _Proposal:
                 self.limits[role], authority_values.get(role, {}), AUTHORITY_RANGES, role, problems
             )
         return problems + _rule_problems(self.policy, self.limits, problems)
+
+    def changed_values(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """{scope: {field: {"old", "new"}}} for every value the change alters, as JSON."""
+        changes: dict[str, dict[str, dict[str, Any]]] = {}
+        for scope, row in self.rows.items():
+            before = self.before[scope]
+            fields = POLICY_FIELDS if scope == POLICY_SCOPE else AUTHORITY_FIELDS
+            for name in fields:
+                old, new = getattr(before, name), getattr(row, name)
+                if old != new:
+                    changes.setdefault(scope, {})[name] = {
+                        "old": _as_json(old),
+                        "new": _as_json(new),
+                    }
+        return changes
 
 
 def _with_defaults(rows: Iterable[AuthorityLimit]) -> dict[str, AuthorityLimit]:
@@ -296,6 +503,17 @@ def _rule_problems(
             )
         )
 
+    quiet = ((POLICY_SCOPE, "quiet_hours_start"), (POLICY_SCOPE, "quiet_hours_end"))
+    if usable(*quiet) and policy.quiet_hours_start == policy.quiet_hours_end:
+        # Equal ends would make the quiet hours empty: the rule would silently stop applying.
+        problems.append(
+            PolicyProblem(
+                POLICY_SCOPE,
+                "quiet_hours_end",
+                _("The quiet hours must end at a different time from when they start."),
+            )
+        )
+
     for role, row in limits.items():
         terms = ((POLICY_SCOPE, "max_term_months"), (role, "max_term_months"))
         if usable(*terms) and row.max_term_months > policy.max_term_months:
@@ -333,6 +551,14 @@ def _rule_problems(
     return problems
 
 
+def _as_json(value: Any) -> Any:
+    if isinstance(value, int):
+        return value
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M")
+    return str(value)
+
+
 def _plain(value: Decimal | int) -> str:
     """A number without trailing zeros: 0.5000 → 0.5, 50.00 → 50."""
     if isinstance(value, Decimal):
@@ -341,7 +567,12 @@ def _plain(value: Decimal | int) -> str:
 
 
 def _save_with_history(
-    row: models.Model, before: models.Model, *, actor: User, reason: str
+    row: models.Model,
+    before: models.Model,
+    *,
+    actor: User,
+    reason: str,
+    when: datetime.datetime,
 ) -> None:
     history: Any = type(row).history  # type: ignore[attr-defined]
     if not row._state.adding and not row.history.exists():  # type: ignore[attr-defined]
@@ -356,4 +587,7 @@ def _save_with_history(
     row.updated_by = actor  # type: ignore[attr-defined]
     row._history_user = actor  # type: ignore[attr-defined]
     row._change_reason = reason  # type: ignore[attr-defined]
+    # The version is dated when it took effect: the moment of approval, shared by every row
+    # the change touched and by the approval itself, which is how the history finds it.
+    row._history_date = when  # type: ignore[attr-defined]
     row.save()

@@ -9,4 +9,5 @@ app_name = "policy"
 urlpatterns = [
     path("", policy_views.policy_edit, name="edit"),
     path("history/", policy_views.policy_history, name="history"),
+    path("changes/<int:change_id>/decide/", policy_views.policy_decide, name="decide"),
 ]

@@ -8,27 +8,35 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import CharField, Value
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import AuthenticatedRequest, permission_required
 from accounts.models import User
 from accounts.roles import Perm, Role
-from cases.models import AuthorityLimit, NegotiationPolicy
+from cases.models import AuthorityLimit, NegotiationPolicy, PolicyChange, PolicyChangeStatus
 from cases.policy import current_policy
-from cases.policy_forms import PolicyPage
+from cases.policy_forms import PolicyDecisionForm, PolicyPage
 from cases.policy_services import (
+    AUTHORITY_ROLES,
     BASELINE_REASON,
+    POLICY_SCOPE,
     PolicyRejected,
     current_authority_limit_rows,
+    pending_policy_change,
+    policy_approvers,
+    policy_change_approve,
+    policy_change_propose,
+    policy_change_reject,
+    policy_change_withdraw,
     policy_check,
-    policy_update,
 )
 
 HISTORY_PAGE_SIZE = 25
@@ -40,21 +48,24 @@ _NOT_SHOWN = ["id", "role", "updated_at", "updated_by"]
 @permission_required(Perm.MANAGE_POLICY)
 @require_http_methods(["GET", "POST"])
 def policy_edit(request: AuthenticatedRequest) -> HttpResponse:
+    pending = pending_policy_change()
     page = PolicyPage(
-        request.POST if request.method == "POST" else None,
+        request.POST if request.method == "POST" and pending is None else None,
         policy=current_policy(),
         limits=current_authority_limit_rows(),
     )
-    if request.method == "POST" and page.values_are_valid():
+    if pending is not None:
+        page.disable()
+    if request.method == "POST" and pending is None and page.values_are_valid():
         # Rules across fields are shown even while the reason is still missing.
         page.add_problems(
             policy_check(
                 policy_values=page.policy_values(), authority_values=page.authority_values()
             )
         )
-    if request.method == "POST" and page.is_valid():
+    if request.method == "POST" and pending is None and page.is_valid():
         try:
-            policy_update(
+            proposed = policy_change_propose(
                 actor=request.user,
                 policy_values=page.policy_values(),
                 authority_values=page.authority_values(),
@@ -62,18 +73,108 @@ def policy_edit(request: AuthenticatedRequest) -> HttpResponse:
                 seen=page.seen(),
             )
         except PolicyRejected as refusal:
-            # Another administrator's change, saved meanwhile, can make these values break a rule.
+            # Another administrator's proposal or change, made meanwhile, can refuse this one.
             page.add_problems(refusal.problems)
         else:
-            if page.has_changes():
-                messages.success(request, _("The policy was saved. The change is in the history."))
+            if proposed is None:
+                messages.info(request, _("Nothing was changed, so nothing was proposed."))
             else:
-                messages.info(request, _("Nothing was changed, so nothing was saved."))
+                messages.success(
+                    request,
+                    _(
+                        "Your change was proposed. It takes effect when another administrator "
+                        "approves it."
+                    ),
+                )
             return redirect("policy:edit")
-    # Reaching here after a POST means something was refused: say so above the form.
+    if request.method == "POST" and pending is not None:
+        messages.error(
+            request,
+            _("Another change is waiting for approval; nothing was proposed."),
+        )
+        return redirect("policy:edit")
     return render(
-        request, "cases/policy/edit.html", {"page": page, "refused": request.method == "POST"}
+        request,
+        "cases/policy/edit.html",
+        {
+            "page": page,
+            "refused": request.method == "POST",
+            "pending": pending,
+            "pending_rows": change_rows(pending) if pending else [],
+            "approvers": policy_approvers(change=pending) if pending else [],
+            "is_proposer": pending is not None and pending.proposed_by_id == request.user.pk,
+            "decision_form": PolicyDecisionForm(),
+        },
     )
+
+
+@permission_required(Perm.MANAGE_POLICY)
+@require_POST
+def policy_decide(request: AuthenticatedRequest, change_id: int) -> HttpResponse:
+    """Approve or reject another administrator's proposal, or withdraw one's own."""
+    change = PolicyChange.objects.filter(pk=change_id).first()
+    if change is None:
+        raise Http404
+    form = PolicyDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose approve, reject or withdraw."))
+        return redirect("policy:edit")
+    decision, note = form.cleaned_data["decision"], form.cleaned_data["note"]
+    try:
+        if decision == "approve":
+            policy_change_approve(change=change, actor=request.user, note=note)
+            messages.success(request, _("The change is approved and now in force."))
+        elif decision == "reject":
+            policy_change_reject(change=change, actor=request.user, note=note)
+            messages.success(request, _("The change was rejected. It is kept in the history."))
+        else:
+            policy_change_withdraw(change=change, actor=request.user)
+            messages.success(request, _("You withdrew the change. It is kept in the history."))
+    except PolicyRejected as refusal:
+        for problem in refusal.problems:
+            messages.error(request, problem.message)
+    return redirect("policy:edit")
+
+
+@dataclass(frozen=True)
+class ProposedValue:
+    subject: str
+    label: str
+    old: str
+    new: str
+
+
+def change_rows(change: PolicyChange) -> list[ProposedValue]:
+    """What a proposal changes, one row per value, in the order of the policy page."""
+    rows = []
+    for scope in (POLICY_SCOPE, *AUTHORITY_ROLES):
+        values = change.changes.get(scope)
+        if not values:
+            continue
+        model: type[NegotiationPolicy | AuthorityLimit]
+        if scope == POLICY_SCOPE:
+            model, subject = NegotiationPolicy, str(capfirst(NegotiationPolicy._meta.verbose_name))
+        else:
+            model = AuthorityLimit
+            subject = _("Authority limits: %(role)s") % {"role": _role_label(scope)}
+        for field in model._meta.concrete_fields:
+            if field.name in values:
+                rows.append(
+                    ProposedValue(
+                        subject=subject,
+                        label=str(capfirst(field.verbose_name)),
+                        old=_shown_json(field, values[field.name]["old"]),
+                        new=_shown_json(field, values[field.name]["new"]),
+                    )
+                )
+    return rows
+
+
+def _shown_json(field: Any, value: Any) -> str:
+    try:
+        return _shown(field.to_python(value))
+    except ValidationError:
+        return str(value)
 
 
 @dataclass(frozen=True)
@@ -124,7 +225,27 @@ def policy_history(request: AuthenticatedRequest) -> HttpResponse:
         }
     )
     entries = [_entry(records[kind, history_id]) for history_id, _date, kind in page.object_list]
-    return render(request, "cases/policy/history.html", {"page": page, "entries": entries})
+    # A version that took effect by approval shares its date with the approval.
+    approvals = {
+        change.decided_at: change
+        for change in PolicyChange.objects.filter(
+            status=PolicyChangeStatus.APPROVED, decided_at__in={entry.when for entry in entries}
+        ).select_related("decided_by__profile")
+    }
+    proposals = Paginator(
+        PolicyChange.objects.select_related("proposed_by__profile", "decided_by__profile"),
+        HISTORY_PAGE_SIZE,
+    ).get_page(request.GET.get("proposals"))
+    return render(
+        request,
+        "cases/policy/history.html",
+        {
+            "page": page,
+            "entries": [(entry, approvals.get(entry.when)) for entry in entries],
+            "proposals": proposals,
+            "proposal_rows": [(change, change_rows(change)) for change in proposals.object_list],
+        },
+    )
 
 
 def _history_keys(model: type[NegotiationPolicy | AuthorityLimit], kind: str) -> Any:

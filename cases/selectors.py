@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import BooleanField, Case, Prefetch, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -21,8 +21,10 @@ from cases.models import (
     CardAccount,
     CaseEvent,
     CaseStatus,
+    Channel,
     HardshipCase,
     Offer,
+    Proposer,
     Transaction,
 )
 from plans.calculator import Statement
@@ -52,10 +54,14 @@ def balance_of(account: CardAccount) -> BalanceBreakdown:
 
 
 def cases_for(*, user: User) -> QuerySet[HardshipCase]:
+    """The cases `user` may reach: a cardholder's own; for staff, every case except an
+    application the cardholder is still writing (a draft opened online is theirs alone until
+    they submit it)."""
     base = HardshipCase.objects.select_related("account", "cardholder", "opened_by")
+    own = Q(account__holder=user)
     if user.has_perm(Perm.WORK_CASES):
-        return base
-    return base.filter(account__holder=user)
+        return base.filter(own | ~Q(status=CaseStatus.DRAFT, channel=Channel.ONLINE))
+    return base.filter(own)
 
 
 def case_get(*, user: User, case_id: int) -> HardshipCase:
@@ -76,7 +82,15 @@ def case_timeline(*, case: HardshipCase, for_staff: bool) -> QuerySet[CaseEvent]
 
 
 def case_offers(*, case: HardshipCase) -> QuerySet[Offer]:
+    """Every proposal on the case, for staff: including offers that never left the bank."""
     return case.offers.select_related("created_by")
+
+
+def case_offers_for_cardholder(*, case: HardshipCase) -> QuerySet[Offer]:
+    """What the cardholder may see of the negotiation: their own requests and the bank's offers
+    that were actually sent to them, never one that waited for (or was refused by) a
+    supervisor."""
+    return case.offers.filter(Q(proposer=Proposer.CARDHOLDER) | Q(sent_at__isnull=False))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
@@ -25,6 +25,7 @@ from accounts import services as account_services
 from accounts.models import AuditAction, User
 from accounts.roles import Perm
 from cases.models import (
+    MESSAGE_STATUSES,
     CardAccount,
     CaseEvent,
     CaseStatus,
@@ -40,7 +41,7 @@ from cases.models import (
     StatementSection,
 )
 from cases.sla import add_business_days
-from cases.uploads import inspect_upload
+from cases.uploads import UploadRejected, inspect_upload
 from plans.calculator import PlanTerms, PlanType, Schedule
 
 
@@ -328,12 +329,14 @@ def document_upload(
 ) -> Document:
     """Store a PDF, JPEG or PNG for the case after checking its content (see cases.uploads)."""
     case = _lock(case, version=None)
-    is_staff = actor.has_perm(Perm.WORK_CASES)
-    if not (_may_act_as_cardholder(case, actor) or is_staff):
+    if not _may_act_as_cardholder(case, actor) and not (
+        actor.has_perm(Perm.WORK_CASES) and case.status != CaseStatus.DRAFT
+    ):
         raise CaseActionRefused(_("You cannot add documents to this case."))
     if not case.is_open:
         raise CaseActionRefused(_("This case is closed; documents can no longer be added."))
     inspected = inspect_upload(uploaded_file)
+    _refuse_beyond_case_quota(case, adding=inspected.size)
     document = Document(
         case=case,
         evidence_kind=evidence_kind,
@@ -357,6 +360,28 @@ def document_upload(
         document.file.storage.delete(document.file.name)
         raise
     return document
+
+
+def _refuse_beyond_case_quota(case: HardshipCase, *, adding: int) -> None:
+    """A case holds at most MAX_DOCUMENTS_PER_CASE files and MAX_CASE_UPLOAD_BYTES in all,
+    whoever uploads them (the case row is locked, so parallel uploads cannot slip past)."""
+    stored = case.documents.aggregate(count=Count("id"), size=Sum("size"))
+    if stored["count"] >= settings.MAX_DOCUMENTS_PER_CASE:
+        raise UploadRejected(
+            _(
+                "This case already holds %(count)s documents, the most it can hold. "
+                "Remove one you no longer need, or send it by post."
+            )
+            % {"count": settings.MAX_DOCUMENTS_PER_CASE}
+        )
+    if (stored["size"] or 0) + adding > settings.MAX_CASE_UPLOAD_BYTES:
+        raise UploadRejected(
+            _(
+                "The documents on this case would come to more than %(limit)s MB. "
+                "Send a smaller file (a photo at a lower resolution, or fewer pages)."
+            )
+            % {"limit": settings.MAX_CASE_UPLOAD_BYTES // 1_048_576}
+        )
 
 
 @transaction.atomic
@@ -557,10 +582,11 @@ def case_submit(*, case: HardshipCase, actor: User, version: int) -> HardshipCas
 def case_withdraw(
     *, case: HardshipCase, actor: User, version: int, reason: str = ""
 ) -> HardshipCase:
-    """The cardholder (or staff on their instruction) stops the case."""
+    """The cardholder stops their case. Staff never withdraw a case: they close it, with a
+    reason (`negotiation.case_close`)."""
     case = _lock(case, version=version)
-    if not (_may_act_as_cardholder(case, actor) or actor.has_perm(Perm.WORK_CASES)):
-        raise CaseActionRefused(_("You cannot withdraw this case."))
+    if not _may_act_as_cardholder(case, actor):
+        raise CaseActionRefused(_("Only the cardholder can withdraw this case."))
     from_status = case.status
     try:
         case.withdraw()
@@ -585,11 +611,19 @@ def case_withdraw(
 def message_post(
     *, case: HardshipCase, author: User, body: str, attachment: Any | None = None
 ) -> Message:
-    """A message on the case from the cardholder or staff, optionally with one document."""
+    """A message on the case from its cardholder or from staff, optionally with one document.
+
+    Only on a submitted case that has not ended: a draft is the cardholder's alone, and nobody
+    would answer on a withdrawn, closed or finished case.
+    """
     case = _lock(case, version=None)
-    from_staff = author.has_perm(Perm.WORK_CASES)
-    if not (from_staff or _may_act_as_cardholder(case, author)):
+    from_staff = not _may_act_as_cardholder(case, author)
+    if from_staff and not author.has_perm(Perm.WORK_CASES):
         raise CaseActionRefused(_("You cannot write on this case."))
+    if case.status == CaseStatus.DRAFT:
+        raise CaseActionRefused(_("Submit the application first; then we can write to each other."))
+    if case.status not in MESSAGE_STATUSES:
+        raise CaseActionRefused(_("This case has ended, so no more messages can be sent on it."))
     body = body.strip()
     if not body:
         raise CaseActionRefused(_("Write a message before sending."))

@@ -204,3 +204,7 @@ class ApprovalForm(VersionedForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class StaffMessageForm(forms.Form):
+    body = forms.CharField(label=_("Message to the cardholder"), max_length=4000)

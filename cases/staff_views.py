@@ -9,17 +9,25 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import AuthenticatedRequest, permission_required
 from accounts.models import User
 from accounts.roles import Perm
-from cases import negotiation, selectors
+from cases import negotiation, selectors, services
 from cases.calculator_text import translate_error, translate_message
 from cases.evidence import EVIDENCE_KINDS
 from cases.forms import statement_label
-from cases.models import CaseStatus, HardshipCase, Offer, OfferStatus, category_label
+from cases.models import (
+    MESSAGE_STATUSES,
+    CaseStatus,
+    HardshipCase,
+    Offer,
+    OfferStatus,
+    category_label,
+)
 from cases.planning import first_due_date
 from cases.policy import authority_for, plan_policy, risk_band_for
 from cases.services import CaseActionRefused
@@ -33,6 +41,7 @@ from cases.staff_forms import (
     QueueFilterForm,
     ReasonForm,
     RequestInfoForm,
+    StaffMessageForm,
 )
 from plans.calculator import (
     CalculatorError,
@@ -136,6 +145,7 @@ def _review_context(
         "events": selectors.case_timeline(case=case, for_staff=True),
         "case_messages": case.messages.select_related("author", "attachment"),
         "contacts": case.contacts.select_related("staff")[:20],
+        "can_message": case.status in MESSAGE_STATUSES,
         "can_assign": request.user.has_perm(Perm.ASSIGN_CASES),
         "can_claim": case.assignee_id != request.user.pk
         and case.status in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW),
@@ -369,6 +379,22 @@ def contact(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
         return _refused(request, case, refusal)
     messages.success(request, _("Contact logged."))
     return redirect("cases:review", case_id=case.pk)
+
+
+@permission_required(Perm.WORK_CASES)
+@require_POST
+def message(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    """Staff write to the cardholder from the review page; the answer lands back here."""
+    case = _staff_case(request, case_id)
+    form = StaffMessageForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, case, CaseActionRefused(_("Write a message before sending.")))
+    try:
+        services.message_post(case=case, author=request.user, body=form.cleaned_data["body"])
+    except CaseActionRefused as refusal:
+        return _refused(request, case, refusal)
+    messages.success(request, _("Message sent."))
+    return redirect(reverse("cases:review", args=[case.pk]) + "#msg-h")
 
 
 @permission_required(Perm.WORK_CASES)

@@ -8,7 +8,9 @@ refused whatever it is called.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -62,3 +64,19 @@ def inspect_upload(uploaded: UploadedFile) -> Inspected:
             _("This file is not a PDF, JPEG or PNG document (we check the content, not the name).")
         )
     return Inspected(content_type=kind, size=size, sha256=digest.hexdigest())
+
+
+#: The extension a stored document is served with, by the type its content was found to be.
+EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+
+def served_name(original_name: str, content_type: str) -> str:
+    """The uploader's name for the file, with the extension of its real type.
+
+    Only the last path part is kept, control characters are dropped, and the extension the
+    uploader chose is replaced (`page.html` holding a PDF is served as `page.pdf`).
+    """
+    base = PurePosixPath(original_name.replace("\\", "/")).name
+    base = "".join(c for c in base if unicodedata.category(c)[0] != "C").strip()
+    stem = base.rsplit(".", 1)[0].strip(" .") if "." in base else base
+    return f"{stem or 'document'}{EXTENSIONS[content_type]}"

@@ -6,7 +6,6 @@ app_name = "cases"
 
 urlpatterns = [
     path("portal/", views.portal, name="portal"),
-    path("portal/notifications/read/", views.notifications_read, name="notifications_read"),
     path("portal/link-card/", views.enrol, name="enrol"),
     path("portal/accounts/<int:account_id>/", views.account_detail, name="account"),
     path("portal/accounts/<int:account_id>/apply/", views.apply_start, name="apply_start"),
@@ -47,6 +46,7 @@ urlpatterns = [
     path("staff/cases/<int:case_id>/decline/", staff_views.decline, name="decline"),
     path("staff/cases/<int:case_id>/close/", staff_views.close, name="close"),
     path("staff/cases/<int:case_id>/contact/", staff_views.contact, name="contact"),
+    path("staff/cases/<int:case_id>/messages/", staff_views.message, name="staff_message"),
     path(
         "staff/cases/<int:case_id>/documents/<int:document_id>/review/",
         staff_views.document_review,

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import services as account_services
-from accounts.access import AuthenticatedRequest, any_user, permission_required
+from accounts import selectors as account_selectors
+from accounts.access import AuthenticatedRequest, permission_required
 from accounts.roles import Perm
 from cases import negotiation, planning, selectors, services
 from cases.calculator_text import translate_error, translate_message
@@ -37,6 +37,7 @@ from cases.forms import (
     WithdrawForm,
 )
 from cases.models import (
+    MESSAGE_STATUSES,
     CardAccount,
     CaseStatus,
     HardshipCase,
@@ -45,7 +46,7 @@ from cases.models import (
     category_label,
 )
 from cases.services import CaseActionRefused, CaseChanged, DebtLine, EnrolmentRefused
-from cases.uploads import UploadRejected
+from cases.uploads import UploadRejected, served_name
 from plans.calculator import CalculatorError, Statement, assess_affordability
 
 WIZARD_STEPS: tuple[tuple[str, Any], ...] = (
@@ -69,24 +70,15 @@ def _client_ip(request: AuthenticatedRequest) -> str | None:
 @permission_required(Perm.USE_PORTAL)
 def portal(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    notifications = list(user.notifications.all()[:5])
     return render(
         request,
         "cases/portal.html",
         {
             "accounts": selectors.dashboard_accounts(user=user),
-            "notifications": notifications,
-            "unread": sum(1 for n in notifications if n.read_at is None),
+            **account_selectors.notifications_for(user=user),
             "profile": getattr(user, "profile", None),
         },
     )
-
-
-@permission_required(Perm.USE_PORTAL)
-@require_POST
-def notifications_read(request: AuthenticatedRequest) -> HttpResponse:
-    account_services.notifications_mark_read(user=request.user)
-    return redirect("cases:portal")
 
 
 @permission_required(Perm.USE_PORTAL)
@@ -527,11 +519,15 @@ NEXT_STEP = {
 }
 
 
-@any_user
+@permission_required(Perm.USE_PORTAL, Perm.WORK_CASES)
 @require_http_methods(["GET"])
 def case_detail(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    """The cardholder's page for their case. Staff who follow a link here (a notification,
+    the case's address) are sent to their own review page: this page speaks to the
+    cardholder, and its actions are theirs."""
     case = selectors.case_get(user=request.user, case_id=case_id)
-    for_staff = request.user.has_perm(Perm.WORK_CASES)
+    if case.account.holder_id != request.user.pk:
+        return redirect("cases:review", case_id=case.pk)
     position = _TRACKER_POSITION.get(case.status, -1)
     tracker = [
         {"label": label, "done": index < position, "current": index == position}
@@ -542,17 +538,17 @@ def case_detail(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
         "cases/case_detail.html",
         {
             "case": case,
-            "for_staff": for_staff,
             "tracker": tracker,
             "next_step": NEXT_STEP.get(case.status, ""),
-            "events": selectors.case_timeline(case=case, for_staff=for_staff),
-            "offers": selectors.case_offers(case=case),
+            "events": selectors.case_timeline(case=case, for_staff=False),
+            "offers": selectors.case_offers_for_cardholder(case=case),
             "case_messages": case.messages.select_related("author", "attachment"),
             "documents": case.documents.all(),
             "message_form": MessageForm(),
             "withdraw_form": WithdrawForm(initial={"version": case.version}),
             "can_withdraw": case.status in services.withdrawable_statuses(),
-            "is_holder": case.account.holder_id == request.user.pk,
+            "can_message": case.status in MESSAGE_STATUSES,
+            "is_holder": True,
             "open_offer": case.offers.filter(status=OfferStatus.OPEN).first(),
             "answer_form": OfferAnswerForm(initial={"version": case.version}),
             "counter_form": CounterForm(initial={"version": case.version}),
@@ -562,10 +558,10 @@ def case_detail(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     )
 
 
-@any_user
+@permission_required(Perm.USE_PORTAL)
 @require_POST
 def case_withdraw(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
-    case = selectors.case_get(user=request.user, case_id=case_id)
+    case = _holder_case(request, case_id)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
         messages.error(request, str(CaseChanged()))
@@ -584,10 +580,11 @@ def case_withdraw(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     return redirect(case.get_absolute_url())
 
 
-@any_user
+@permission_required(Perm.USE_PORTAL)
 @require_POST
 def message_send(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
-    case = selectors.case_get(user=request.user, case_id=case_id)
+    """The cardholder writes to the team (staff write from their review page)."""
+    case = _holder_case(request, case_id)
     form = MessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -608,7 +605,7 @@ def message_send(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     return redirect(reverse("cases:detail", args=[case.pk]) + "#messages")
 
 
-@any_user
+@permission_required(Perm.USE_PORTAL, Perm.WORK_CASES)
 @require_http_methods(["GET"])
 def document_download(
     request: AuthenticatedRequest, case_id: int, document_id: int
@@ -621,10 +618,14 @@ def document_download(
         document.file.open("rb"),
         content_type=document.content_type,
         as_attachment=document.content_type == "application/pdf",
-        filename=document.original_name,
+        # The name a browser saves it under ends in the extension of what the file really is,
+        # whatever the uploader called it: a PDF named page.html is saved as page.pdf.
+        filename=served_name(document.original_name, document.content_type),
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    # Opened in the browser, a document can run nothing and load nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 

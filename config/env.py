@@ -104,3 +104,22 @@ def env_url(
         allowed = ", ".join(f"{s}://" for s in schemes)
         raise SettingError(f"{name} must be a URL starting with one of: {allowed}.")
     return value
+
+
+def check_secret_key(value: str, *, development_key: str) -> None:
+    """Refuse a secret key that a production process must not run with.
+
+    The same bar as Django's own `security.W009` check, which only warns: 50 or more
+    characters, at least 5 different ones, not Django's generated "django-insecure-" key and
+    not the development default.
+    """
+    if value == development_key or value.startswith("django-insecure-"):
+        raise SettingError(
+            "DJANGO_SECRET_KEY must be set to a secret value when DJANGO_DEBUG=0, "
+            "not a development key."
+        )
+    if len(value) < 50 or len(set(value)) < 5:
+        raise SettingError(
+            "DJANGO_SECRET_KEY is too weak for DJANGO_DEBUG=0: use 50 or more random characters "
+            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(60))')."
+        )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.env import (
     SettingError,
+    check_secret_key,
     env_bool,
     env_int,
     env_list,
@@ -34,8 +35,8 @@ SECRET_KEY = env_str(
     _DEV_SECRET_KEY if DEBUG else None,
     required_because=" when DJANGO_DEBUG=0 (50 or more random characters)",
 )
-if not DEBUG and SECRET_KEY == _DEV_SECRET_KEY:
-    raise SettingError("DJANGO_SECRET_KEY must be set to a secret value when DJANGO_DEBUG=0.")
+if not DEBUG:
+    check_secret_key(SECRET_KEY, development_key=_DEV_SECRET_KEY)
 
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"] if DEBUG else []
@@ -73,9 +74,11 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "config.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -174,6 +177,12 @@ WORKER_HEARTBEAT_MAX_AGE_SECONDS = 120
 # A draft application untouched for this long can no longer be resumed.
 CASE_DRAFT_LIFETIME_DAYS = env_int("CASE_DRAFT_LIFETIME_DAYS", 30, minimum=1)
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# A request body may hold one upload and the form around it; anything larger is refused
+# before it is read.
+MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 256 * 1024
+# Per case, however many people upload: enough for any honest application.
+MAX_DOCUMENTS_PER_CASE = 30
+MAX_CASE_UPLOAD_BYTES = 100 * 1024 * 1024
 ENROLMENT_MAX_FAILURES_PER_DAY = 5
 
 # --- Authentication ---------------------------------------------------------------------------
@@ -322,6 +331,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"forbidden_one_line": {"()": "config.middleware.ForbiddenWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {"django.request": {"filters": ["forbidden_one_line"]}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }

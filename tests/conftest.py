@@ -94,6 +94,12 @@ def admin(db: None) -> User:
 
 
 @pytest.fixture
+def other_admin(db: None) -> User:
+    """The second administrator, who approves what `admin` proposes (maker-checker)."""
+    return UserFactory.create(email="hana.admin@example.test", role=Role.ADMIN)
+
+
+@pytest.fixture
 def editor(db: None) -> User:
     return UserFactory.create(email="grace.editor@example.test", role=Role.EDITOR)
 

@@ -27,7 +27,9 @@ def test_seed_demo_is_idempotent(settings):
     call_command("seed_demo")
     call_command("seed_demo")
     assert User.objects.count() == len(DEMO_PERSONAS)
-    assert Authenticator.objects.filter(type="totp").count() == 4
+    staff = sum(1 for persona in DEMO_PERSONAS if persona.totp_secret)
+    assert staff == 5  # agent, supervisor, two administrators, editor
+    assert Authenticator.objects.filter(type="totp").count() == staff
 
 
 def test_seed_demo_refuses_with_debug_off_unless_forced(settings):

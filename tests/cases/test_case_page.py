@@ -24,7 +24,7 @@ def test_another_cardholder_gets_404_for_a_case_url(client_for, other_cardholder
 
 
 def test_an_editor_cannot_see_cases(client_for, editor, submitted):
-    assert client_for(editor).get(submitted.get_absolute_url()).status_code == 404
+    assert client_for(editor).get(submitted.get_absolute_url()).status_code == 403
 
 
 def test_the_cardholder_withdraws_and_the_timeline_records_it(client_for, cardholder, submitted):

@@ -2,8 +2,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from cases import services
 from cases.models import CaseEvent, Document, Message
-from tests.cases.conftest import JPEG, PDF, PNG
+from tests.cases.conftest import JPEG, PDF, PNG, fill_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -88,11 +89,17 @@ def test_documents_are_served_to_the_owner_and_staff_only(
     owner = client.get(url)
     assert owner.status_code == 200
     assert b"".join(owner.streaming_content) == PDF
-    assert owner["Cache-Control"] == "private, no-store"
+    assert "no-store" in owner["Cache-Control"]
+    assert "private" in owner["Cache-Control"]
     client.logout()
     assert client_for(other_cardholder).get(url).status_code == 404
-    client.logout()
-    assert client_for(agent).get(url).status_code == 200
+    # Staff see an application once it is submitted, not while the cardholder writes it.
+    staff = client_for(agent)
+    assert staff.get(url).status_code == 404
+    fill_draft(job_loss_draft, cardholder)
+    job_loss_draft.refresh_from_db()
+    services.case_submit(case=job_loss_draft, actor=cardholder, version=job_loss_draft.version)
+    assert staff.get(url).status_code == 200
     client.logout()
     assert client.get(url).status_code == 302  # anonymous: to login
 
@@ -143,9 +150,10 @@ def test_a_message_with_a_disguised_attachment_sends_nothing(client_for, cardhol
 
 
 def test_staff_messages_notify_the_cardholder(client_for, agent, cardholder, submitted):
-    client_for(agent).post(
-        reverse("cases:message", args=[submitted.pk]), {"body": "Please send payslips"}
+    response = client_for(agent).post(
+        reverse("cases:staff_message", args=[submitted.pk]), {"body": "Please send payslips"}
     )
+    assert response.headers["Location"].startswith(reverse("cases:review", args=[submitted.pk]))
     message = Message.objects.get()
     assert message.from_staff
     assert cardholder.notifications.filter(title__startswith="New message").exists()
@@ -157,3 +165,51 @@ def test_another_cardholder_cannot_write_on_a_case(client_for, other_cardholder,
     )
     assert response.status_code == 404
     assert not Message.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "served"),
+    [
+        ("page.html", PDF, "page.pdf"),
+        ("photo.svg", PNG, "photo.png"),
+        ("scan.exe", JPEG, "scan.jpg"),
+        ("../../etc/passwd", PDF, "passwd.pdf"),
+        ("no-extension", PNG, "no-extension.png"),
+        (".htaccess", PDF, "document.pdf"),
+    ],
+)
+def test_a_document_is_served_under_the_extension_of_what_it_really_is(
+    client_for, cardholder, job_loss_draft, name, content, served
+):
+    client = client_for(cardholder)
+    _upload(client, job_loss_draft, content, name=name)
+    document = Document.objects.get()
+    response = client.get(reverse("cases:document", args=[job_loss_draft.pk, document.pk]))
+    assert response.status_code == 200
+    assert f'filename="{served}"' in response["Content-Disposition"]
+    assert response["Content-Type"] == document.content_type
+    assert "sandbox" in response["Content-Security-Policy"]
+
+
+def test_a_case_holds_a_limited_number_of_documents(
+    client_for, cardholder, job_loss_draft, settings
+):
+    settings.MAX_DOCUMENTS_PER_CASE = 2
+    client = client_for(cardholder)
+    _upload(client, job_loss_draft, PDF)
+    _upload(client, job_loss_draft, PNG, name="b.png")
+    response = _upload(client, job_loss_draft, JPEG, name="c.jpg")
+    assert response.status_code == 200
+    assert "already holds 2 documents" in response.content.decode()
+    assert Document.objects.count() == 2
+
+
+def test_a_case_holds_a_limited_volume_of_documents(
+    client_for, cardholder, job_loss_draft, settings
+):
+    settings.MAX_CASE_UPLOAD_BYTES = len(PDF) + 10
+    client = client_for(cardholder)
+    _upload(client, job_loss_draft, PDF)
+    response = _upload(client, job_loss_draft, PNG, name="b.png")
+    assert "would come to more than" in response.content.decode()
+    assert Document.objects.count() == 1

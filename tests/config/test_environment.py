@@ -53,6 +53,27 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
             {**PRODUCTION, "DJANGO_SECRET_KEY": ""},
             "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0",
         ),
+        (
+            {**PRODUCTION, "DJANGO_SECRET_KEY": "secret"},
+            "DJANGO_SECRET_KEY is too weak for DJANGO_DEBUG=0",
+        ),
+        (
+            {**PRODUCTION, "DJANGO_SECRET_KEY": "ab" * 40},
+            "DJANGO_SECRET_KEY is too weak for DJANGO_DEBUG=0",
+        ),
+        (
+            {**PRODUCTION, "DJANGO_SECRET_KEY": "django-insecure-" + secrets.token_urlsafe(50)},
+            "not a development key",
+        ),
+        (
+            {
+                **PRODUCTION,
+                "DJANGO_SECRET_KEY": (
+                    "dev-only-insecure-key-never-use-in-production-0123456789abcdefghij"
+                ),
+            },
+            "not a development key",
+        ),
         ({**PRODUCTION, "DJANGO_ALLOWED_HOSTS": ""}, "DJANGO_ALLOWED_HOSTS must list"),
         ({**PRODUCTION, "EMAIL_HOST": ""}, "EMAIL_HOST must be set when DJANGO_DEBUG=0"),
     ],

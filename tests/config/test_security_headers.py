@@ -38,3 +38,78 @@ def test_vendored_libraries_keep_their_licences():
     vendor = Path(settings.BASE_DIR, "static", "vendor")
     for library in ("bootstrap", "htmx", "chartjs"):
         assert any((vendor / library).glob("LICENSE*")), library
+
+
+# --- caching: a signed-in page is never stored ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "url"),
+    [
+        ("cardholder", "/portal/"),
+        ("cardholder", "/me/profile/"),
+        ("cardholder", "/plans/calculator/"),
+        ("agent", "/staff/queue/"),
+        ("admin", "/administration/policy/"),
+    ],
+)
+def test_every_signed_in_page_forbids_caching(request, client_for, persona, url):
+    response = client_for(request.getfixturevalue(persona)).get(url)
+    assert response.status_code == 200
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"no-store", "private"} <= cache_control
+
+
+def test_an_error_page_for_a_signed_in_person_is_not_stored_either(client_for, cardholder):
+    response = client_for(cardholder).get("/staff/queue/")
+    assert response.status_code == 403
+    assert "no-store" in response["Cache-Control"]
+
+
+# --- a refusal is one line in the log ------------------------------------------------------------
+
+
+def test_a_refused_request_is_logged_as_one_line_without_a_traceback(client_for, cardholder):
+    import io
+    import logging
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        client_for(cardholder).get("/staff/queue/")
+    finally:
+        root.removeHandler(handler)
+    logged = stream.getvalue()
+    assert "Forbidden (Permission denied): /staff/queue/" in logged
+    assert "Traceback" not in logged
+    assert len(logged.strip().splitlines()) == 1
+
+
+# --- request size ---------------------------------------------------------------------------------
+
+
+def test_a_body_larger_than_the_largest_upload_is_refused_before_it_is_read(
+    client_for, cardholder, settings
+):
+    client = client_for(cardholder)
+
+    class Unreadable:
+        """A body that must never be read: reading it fails the test."""
+
+        def read(self, *args):
+            raise AssertionError("the body was read")
+
+        readline = read
+
+    response = client.generic(
+        "POST",
+        "/portal/link-card/",
+        data=b"",
+        CONTENT_LENGTH=str(settings.MAX_REQUEST_BYTES + 1),
+        **{"wsgi.input": Unreadable()},
+    )
+    assert response.status_code == 413
+    assert "The file is too large" in response.content.decode()

@@ -69,4 +69,4 @@ class Command(BaseCommand):
         write("    .venv/bin/python manage.py totp_code agent@demo.example")
         for persona in DEMO_PERSONAS:
             if persona.totp_secret:
-                write(f"  {persona.role:<11} TOTP secret {persona.totp_secret}")
+                write(f"  {persona.email:<26} TOTP secret {persona.totp_secret}")
