@@ -132,6 +132,8 @@ class AuditAction(models.TextChoices):
     PROFILE_UPDATED = "profile_updated", _("Profile updated")
     CARD_LINKED = "card_linked", _("Card linked")
     CARD_LINK_FAILED = "card_link_failed", _("Card link refused")
+    CARD_LINKING_LOCKED = "card_linking_locked", _("Online card linking locked")
+    CARD_LINKING_RELEASED = "card_linking_released", _("Online card linking released")
 
 
 class AuditEvent(models.Model):
@@ -145,8 +147,13 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Empty for an event about a card nobody has linked yet (its reference is in `changes`).
     subject = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_events"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
     )
     action = models.CharField(max_length=64, choices=AuditAction.choices)
     changes = models.JSONField(default=dict, blank=True)

@@ -16,7 +16,11 @@ from accounts.roles import Role
 
 
 def audit_record(
-    *, actor: User | None, subject: User, action: AuditAction, changes: dict[str, Any]
+    *,
+    actor: User | None,
+    subject: User | None,
+    action: AuditAction,
+    changes: dict[str, Any],
 ) -> AuditEvent:
     return AuditEvent.objects.create(actor=actor, subject=subject, action=action, changes=changes)
 

@@ -101,6 +101,11 @@ class CardAccount(models.Model):
     days_past_due = models.PositiveIntegerField(_("days past due"), default=0)
     status = models.CharField(_("status"), max_length=20, choices=AccountStatus.choices)
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    # Failed attempts to link this card online since it was last linked or released, whoever
+    # made them: a limit per card, which no new login resets. At the limit the card cannot be
+    # linked online until staff release it.
+    linking_failures = models.PositiveSmallIntegerField(default=0)
+    linking_locked_at = models.DateTimeField(_("online linking locked"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -184,7 +189,12 @@ class Transaction(models.Model):
 
 
 class EnrolmentAttempt(models.Model):
-    """One try at linking a login to card accounts; kept to limit and audit attempts."""
+    """One try at linking a login to card accounts; kept to limit and audit attempts.
+
+    `accounts` are the cards the attempt came close to: the card number's last four digits
+    and one of the two identity details matched. Those are the attempts that count against a
+    card, and that staff see when they release it.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolment_attempts"
@@ -194,12 +204,38 @@ class EnrolmentAttempt(models.Model):
     card_last4 = models.CharField(max_length=4)
     accounts_linked = models.PositiveSmallIntegerField(default=0)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    accounts = models.ManyToManyField(CardAccount, blank=True, related_name="enrolment_attempts")
 
     class Meta:
         ordering = ["-attempted_at"]
+        indexes = [models.Index(fields=["ip_address", "attempted_at"])]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.attempted_at:%Y-%m-%d %H:%M} {self.succeeded}"
+
+
+class HolderNoticeKind(models.TextChoices):
+    LINKING_LOCKED = "linking_locked", _("Online linking of the card was locked")
+
+
+class HolderNotice(models.Model):
+    """A notice for a cardholder that goes out through the bank's own channel (the text
+    message or letter to the contact details in the core system), not through this service:
+    the person it warns may have no login here, or the login may be the attacker's.
+
+    `manage.py export_holder_notices` hands the notices not yet exported to the core system.
+    """
+
+    account = models.ForeignKey(CardAccount, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(max_length=20, choices=HolderNoticeKind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    exported_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class HardshipReason(models.TextChoices):

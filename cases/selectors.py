@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from cases.models import (
     CaseEvent,
     CaseStatus,
     Channel,
+    EnrolmentAttempt,
     HardshipCase,
     Offer,
     Proposer,
@@ -247,3 +248,33 @@ def approvals_for(*, user: User) -> QuerySet[Offer]:
         .select_related("case", "case__account", "created_by")
         .order_by("created_at")
     )
+
+
+# --- card linking -------------------------------------------------------------------------------
+
+
+def cards_with_linking_failures() -> QuerySet[CardAccount]:
+    """Locked cards first (newest lock first), then cards with failed attempts counting."""
+    return (
+        CardAccount.objects.filter(Q(linking_locked_at__isnull=False) | Q(linking_failures__gt=0))
+        .select_related("holder")
+        .order_by(F("linking_locked_at").desc(nulls_last=True), "-linking_failures", "pk")
+    )
+
+
+def linking_attempts_for(
+    *, accounts: list[CardAccount], per_card: int = 10
+) -> dict[int, list[EnrolmentAttempt]]:
+    """The latest attempts that counted against each card, in one query."""
+    through = EnrolmentAttempt.accounts.through
+    rows = (
+        through.objects.filter(cardaccount_id__in=[account.pk for account in accounts])
+        .select_related("enrolmentattempt__user")
+        .order_by("-enrolmentattempt__attempted_at")
+    )
+    found: dict[int, list[EnrolmentAttempt]] = {}
+    for row in rows:
+        attempts = found.setdefault(row.cardaccount_id, [])
+        if len(attempts) < per_card:
+            attempts.append(row.enrolmentattempt)
+    return found

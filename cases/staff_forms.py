@@ -208,3 +208,11 @@ class ApprovalForm(VersionedForm):
 
 class StaffMessageForm(forms.Form):
     body = forms.CharField(label=_("Message to the cardholder"), max_length=4000)
+
+
+class CardReleaseForm(forms.Form):
+    note = forms.CharField(
+        label=_("How you checked that the caller is the cardholder"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

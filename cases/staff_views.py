@@ -22,6 +22,7 @@ from cases.evidence import EVIDENCE_KINDS
 from cases.forms import statement_label
 from cases.models import (
     MESSAGE_STATUSES,
+    CardAccount,
     CaseStatus,
     HardshipCase,
     Offer,
@@ -35,6 +36,7 @@ from cases.staff_forms import (
     RISK_CHOICES,
     ApprovalForm,
     AssignForm,
+    CardReleaseForm,
     ContactForm,
     DocumentReviewForm,
     OfferForm,
@@ -462,3 +464,49 @@ def approval_decide(request: AuthenticatedRequest, offer_id: int) -> HttpRespons
     except CaseActionRefused as refusal:
         messages.error(request, str(refusal))
     return redirect("cases:approvals")
+
+
+# --- card linking: cards locked after failed attempts ------------------------------------------
+
+
+@permission_required(Perm.WORK_CASES)
+@require_GET
+def card_linking(request: AuthenticatedRequest) -> HttpResponse:
+    """Cards whose online linking is locked (or drawing failed attempts), with the attempts."""
+    page = Paginator(selectors.cards_with_linking_failures(), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    attempts = selectors.linking_attempts_for(accounts=list(page.object_list))
+    return render(
+        request,
+        "cases/staff/card_linking.html",
+        {
+            "page": page,
+            "cards": [(account, attempts.get(account.pk, [])) for account in page.object_list],
+            "release_form": CardReleaseForm(),
+        },
+    )
+
+
+@permission_required(Perm.WORK_CASES)
+@require_POST
+def card_linking_release(request: AuthenticatedRequest, account_id: int) -> HttpResponse:
+    account = CardAccount.objects.filter(pk=account_id).first()
+    if account is None:
+        raise Http404
+    form = CardReleaseForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise CaseActionRefused(_("Say how you checked that the caller is the cardholder."))
+        services.card_linking_release(
+            account=account, actor=request.user, note=form.cleaned_data["note"]
+        )
+    except CaseActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request,
+            _("The card ending %(last4)s can be linked online again.")
+            % {"last4": account.card_last4},
+        )
+    return redirect("cases:card_linking")

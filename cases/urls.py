@@ -52,6 +52,12 @@ urlpatterns = [
         staff_views.document_review,
         name="document_review",
     ),
+    path("staff/card-linking/", staff_views.card_linking, name="card_linking"),
+    path(
+        "staff/card-linking/<int:account_id>/release/",
+        staff_views.card_linking_release,
+        name="card_linking_release",
+    ),
     path("supervisor/approvals/", staff_views.approvals, name="approvals"),
     path(
         "supervisor/approvals/<int:offer_id>/", staff_views.approval_decide, name="approval_decide"

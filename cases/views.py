@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -61,6 +62,13 @@ STEP_NAMES = [name for name, _label in WIZARD_STEPS]
 
 
 def _client_ip(request: AuthenticatedRequest) -> str | None:
+    """The client's address: behind the load balancer, the one it added to X-Forwarded-For
+    (the last entry; earlier ones come from the client and can be forged)."""
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-1]
     return request.META.get("REMOTE_ADDR")
 
 

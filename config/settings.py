@@ -183,7 +183,11 @@ MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 256 * 1024
 # Per case, however many people upload: enough for any honest application.
 MAX_DOCUMENTS_PER_CASE = 30
 MAX_CASE_UPLOAD_BYTES = 100 * 1024 * 1024
+# Failed attempts to link a card online: per login and per client address in 24 hours, and per
+# card until it is linked or staff release it.
 ENROLMENT_MAX_FAILURES_PER_DAY = 5
+ENROLMENT_MAX_FAILURES_PER_ADDRESS = 20
+ENROLMENT_MAX_FAILURES_PER_CARD = 5
 
 # --- Authentication ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -289,6 +293,8 @@ if not DEBUG and not EMAIL_HOST:
     raise SettingError("EMAIL_HOST must be set when DJANGO_DEBUG=0: password resets need mail.")
 
 # --- Security ---------------------------------------------------------------------------------
+# Behind a load balancer that sets X-Forwarded-Proto and appends to X-Forwarded-For.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", default=False)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -307,7 +313,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    if env_bool("DJANGO_BEHIND_PROXY", default=False):
+    if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Strict policy: scripts, styles and fonts only from our own origin, no inline code at all.

@@ -129,3 +129,37 @@ def test_accepting_while_a_supervisor_decides_cannot_both_win(case_in_review, ag
         case.status == CaseStatus.IN_REVIEW and offer.status == OfferStatus.EXPIRED
     )
     assert results[1] == (0 if accepted else 1)
+
+
+def test_parallel_guesses_from_many_logins_cannot_pass_the_cards_limit(settings):
+    """Ten logins guess a card's ID at the same moment: the card's row lock counts them one
+    after another, so it locks at the limit and the right guess among them cannot link it."""
+    from datetime import date
+
+    from cases import services
+    from cases.models import CardAccount
+    from tests.factories import UserFactory
+
+    settings.ENROLMENT_MAX_FAILURES_PER_CARD = 5
+    card = CardAccountFactory.create(
+        card_last4="8841", holder_birth_date=date(1988, 5, 17), holder_id_last4="042X"
+    )
+    attackers = [UserFactory.create() for _ in range(10)]
+
+    def guess(user, id_last4, n):
+        return lambda: services.enrolment_link(
+            user=user,
+            card_last4="8841",
+            birth_date=date(1988, 5, 17),
+            id_last4=id_last4,
+            ip_address=f"198.51.100.{n}",
+        )
+
+    guesses = [guess(user, f"{n:04d}", n) for n, user in enumerate(attackers[:9])]
+    race(*guesses)
+    card = CardAccount.objects.get(pk=card.pk)
+    assert card.linking_failures == 9
+    assert card.linking_locked_at is not None
+    with pytest.raises(services.EnrolmentRefused, match="call us"):
+        guess(attackers[9], "042X", 99)()
+    assert CardAccount.objects.get(pk=card.pk).holder is None
