@@ -284,6 +284,14 @@ OPEN_STATUSES = (
     CaseStatus.AGREED,
 )
 WITHDRAWABLE = [s.value for s in OPEN_STATUSES if s != CaseStatus.AGREED]
+#: Statuses in the team's queue: submitted, and not yet ended or turned into an active plan.
+QUEUE_STATUSES = (
+    CaseStatus.SUBMITTED,
+    CaseStatus.IN_REVIEW,
+    CaseStatus.AWAITING_APPROVAL,
+    CaseStatus.AWAITING_CARDHOLDER,
+    CaseStatus.AGREED,
+)
 #: Statuses in which the cardholder and the team write to each other: a submitted case, until
 #: it ends. Nobody reads a draft's messages, and nobody answers on a finished case.
 MESSAGE_STATUSES = (
@@ -375,6 +383,25 @@ class HardshipCase(ConcurrentTransitionMixin, models.Model):
             models.CheckConstraint(
                 condition=Q(household_size__gte=1) & Q(household_size__lte=20),
                 name="case_household_size_range",
+            ),
+        ]
+        indexes = [
+            # The queue: its default order, and "my cases" in that order, over the open cases
+            # only (closed ones pile up for ever and are never in the queue).
+            models.Index(
+                fields=["decision_due", "id"],
+                condition=Q(status__in=[s.value for s in QUEUE_STATUSES]),
+                name="case_queue_by_due",
+            ),
+            models.Index(
+                fields=["assignee", "decision_due", "id"],
+                condition=Q(status__in=[s.value for s in QUEUE_STATUSES]),
+                name="case_queue_assignee_by_due",
+            ),
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(status__in=[s.value for s in QUEUE_STATUSES]),
+                name="case_queue_by_submitted",
             ),
         ]
         permissions = [("open_case_for_cardholder", "Can open a case on a cardholder's behalf")]
@@ -616,6 +643,18 @@ class Offer(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            # The supervisors' approvals page, oldest first.
+            models.Index(
+                fields=["created_at", "id"],
+                condition=Q(status="pending_approval"),
+                name="offer_waiting_for_approval",
+            ),
+            # The expiry task's scan.
+            models.Index(
+                fields=["expires_at"], condition=Q(status="open"), name="offer_open_by_expiry"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.proposer} {self.status}"

@@ -18,6 +18,7 @@ from accounts.models import User
 from accounts.roles import Perm
 from cases.models import (
     OPEN_STATUSES,
+    QUEUE_STATUSES,
     CardAccount,
     CaseEvent,
     CaseStatus,
@@ -25,6 +26,7 @@ from cases.models import (
     EnrolmentAttempt,
     HardshipCase,
     Offer,
+    OfferStatus,
     Proposer,
     Transaction,
 )
@@ -73,18 +75,37 @@ def case_get(*, user: User, case_id: int) -> HardshipCase:
         raise Http404 from None
 
 
+def staff_case_get(*, user: User, case_id: int) -> HardshipCase:
+    """The case for the review page, with the people it shows (and their names) and its
+    statement loaded once, whatever else the page reads."""
+    try:
+        return (
+            cases_for(user=user)
+            .select_related(
+                "assignee__profile",
+                "account__holder__profile",
+                "cardholder__profile",
+                "opened_by__profile",
+            )
+            .prefetch_related("statement_lines")
+            .get(pk=case_id)
+        )
+    except HardshipCase.DoesNotExist:
+        raise Http404 from None
+
+
 def open_case_on(*, account: CardAccount) -> HardshipCase | None:
     return account.cases.filter(status__in=OPEN_STATUSES).first()
 
 
 def case_timeline(*, case: HardshipCase, for_staff: bool) -> QuerySet[CaseEvent]:
-    events = case.events.select_related("actor")
+    events = case.events.select_related("actor__profile")
     return events if for_staff else events.filter(visible_to_cardholder=True)
 
 
 def case_offers(*, case: HardshipCase) -> QuerySet[Offer]:
     """Every proposal on the case, for staff: including offers that never left the bank."""
-    return case.offers.select_related("created_by")
+    return case.offers.select_related("created_by__profile", "decided_by__profile")
 
 
 def case_offers_for_cardholder(*, case: HardshipCase) -> QuerySet[Offer]:
@@ -166,13 +187,6 @@ def latest_situation_for(*, user: User) -> tuple[CardAccount, HardshipCase, Stat
 
 # --- the staff queue ----------------------------------------------------------------------------
 
-QUEUE_STATUSES = (
-    CaseStatus.SUBMITTED,
-    CaseStatus.IN_REVIEW,
-    CaseStatus.AWAITING_APPROVAL,
-    CaseStatus.AWAITING_CARDHOLDER,
-    CaseStatus.AGREED,
-)
 #: The SLA clock runs while the bank owes the cardholder an answer.
 SLA_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.AWAITING_APPROVAL)
 QUEUE_SORTS = {
@@ -243,10 +257,10 @@ def queue_for(
 def approvals_for(*, user: User) -> QuerySet[Offer]:
     """Offers waiting for a supervisor, oldest first; the user's own offers are left out."""
     return (
-        Offer.objects.filter(status="pending_approval")
+        Offer.objects.filter(status=OfferStatus.PENDING_APPROVAL)
         .exclude(created_by=user)
-        .select_related("case", "case__account", "created_by")
-        .order_by("created_at")
+        .select_related("case__account", "created_by__profile")
+        .order_by("created_at", "id")
     )
 
 

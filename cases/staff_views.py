@@ -29,6 +29,7 @@ from cases.models import (
     OfferStatus,
     category_label,
 )
+from cases.pagination import LeanCountPaginator
 from cases.planning import first_due_date
 from cases.policy import authority_for, plan_policy, risk_band_for
 from cases.services import CaseActionRefused
@@ -46,6 +47,7 @@ from cases.staff_forms import (
     StaffMessageForm,
 )
 from plans.calculator import (
+    AuthorityLimits,
     CalculatorError,
     PlanTerms,
     PlanType,
@@ -72,9 +74,9 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     filters = selectors.QueueFilters(**{k: v for k, v in data.items() if v})
-    page = Paginator(selectors.queue_for(user=request.user, filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = LeanCountPaginator(
+        selectors.queue_for(user=request.user, filters=filters), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "querystring": _querystring(request)}
     template = "cases/staff/queue_results.html" if request.htmx else "cases/staff/queue.html"
     return render(request, template, context)
@@ -87,13 +89,15 @@ def _querystring(request: AuthenticatedRequest) -> str:
 
 
 def _staff_case(request: AuthenticatedRequest, case_id: int) -> HardshipCase:
-    case = selectors.case_get(user=request.user, case_id=case_id)
+    case = selectors.staff_case_get(user=request.user, case_id=case_id)
     if case.status == CaseStatus.DRAFT:
         raise Http404
     return case
 
 
-def _recommendations(case: HardshipCase, actor: User) -> Any:
+def _recommendations(
+    case: HardshipCase, actor: User, authority: AuthorityLimits | None = None
+) -> Any:
     statement = selectors.statement_of(case)
     if statement is None:
         return None
@@ -102,7 +106,7 @@ def _recommendations(case: HardshipCase, actor: User) -> Any:
         selectors.balance_of(account).account(apr=account.apr),
         statement,
         risk_band_for(account),
-        authority_for(actor),
+        authority or authority_for(actor),
         start_date=first_due_date(),
     )
 
@@ -118,9 +122,10 @@ def _review_context(
     request: AuthenticatedRequest, case: HardshipCase, **forms: Any
 ) -> dict[str, Any]:
     account = case.account
+    authority = authority_for(request.user)
     statement = selectors.statement_of(case)
     affordability = assess_affordability(statement) if statement else None
-    result = _recommendations(case, request.user)
+    result = _recommendations(case, request.user, authority)
     spending = selectors.spending_summary(account=account)
     version = {"version": case.version}
     return {
@@ -145,8 +150,8 @@ def _review_context(
         "offers": selectors.case_offers(case=case),
         "documents": [(d, EVIDENCE_KINDS.get(d.evidence_kind, "")) for d in case.documents.all()],
         "events": selectors.case_timeline(case=case, for_staff=True),
-        "case_messages": case.messages.select_related("author", "attachment"),
-        "contacts": case.contacts.select_related("staff")[:20],
+        "case_messages": case.messages.select_related("author__profile", "attachment"),
+        "contacts": case.contacts.select_related("staff__profile")[:20],
         "can_message": case.status in MESSAGE_STATUSES,
         "can_assign": request.user.has_perm(Perm.ASSIGN_CASES),
         "can_claim": case.assignee_id != request.user.pk
@@ -161,7 +166,7 @@ def _review_context(
         "close_form": forms.get("close_form") or ReasonForm(initial=version, prefix="close"),
         "contact_form": forms.get("contact_form") or ContactForm(),
         "contact_warnings": forms.get("contact_warnings", []),
-        "authority": authority_for(request.user),
+        "authority": authority,
     }
 
 
@@ -427,14 +432,18 @@ def document_review(request: AuthenticatedRequest, case_id: int, document_id: in
 @permission_required(Perm.APPROVE_OFFERS)
 @require_GET
 def approvals(request: AuthenticatedRequest) -> HttpResponse:
-    pending = list(selectors.approvals_for(user=request.user))
+    page = LeanCountPaginator(selectors.approvals_for(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "cases/staff/approvals.html",
         {
+            "page": page,
             "items": [
-                (offer, ApprovalForm(initial={"version": offer.case.version})) for offer in pending
-            ]
+                (offer, ApprovalForm(initial={"version": offer.case.version}))
+                for offer in page.object_list
+            ],
         },
     )
 

@@ -247,3 +247,48 @@ def test_the_expiry_task_returns_cases_to_review(agent, submitted):
     Offer.objects.filter(pk=offer.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert expire_offers.delay().get() == 1
     assert HardshipCase.objects.get(pk=case.pk).status == CaseStatus.IN_REVIEW
+
+
+def _offers_for_approval(agent, count):
+    for case in _open_cases(agent, count, days_past_due=45, interest_balance="900.00"):
+        case = n.case_claim(case=case, actor=agent, version=case.version)
+        n.offer_propose(
+            case=case,
+            actor=agent,
+            version=case.version,
+            schedule=quote(case, months=48),
+            rationale="Long illness",
+        )
+
+
+def test_approvals_are_paginated_and_their_queries_do_not_grow(client_for, agent, supervisor):
+    client = client_for(supervisor)
+    _offers_for_approval(agent, 2)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("cases:approvals"))
+    _offers_for_approval(agent, 28)
+    with CaptureQueriesContext(connection) as many:
+        first = client.get(reverse("cases:approvals"))
+    assert len(many.captured_queries) == len(few.captured_queries)
+    html = first.content.decode()
+    assert html.count('data-testid="approval"') == 25
+    assert "30 offers wait, oldest first." in html
+    second = client.get(reverse("cases:approvals"), {"page": 2}).content.decode()
+    assert second.count('data-testid="approval"') == 5
+
+
+def test_the_review_page_reads_each_thing_once(client_for, agent, supervisor):
+    _offers_for_approval(agent, 1)
+    case = HardshipCase.objects.get()
+    client = client_for(agent)
+    n.contact_record(
+        case=case, actor=agent, channel="phone", direction="inbound", outcome="reached", notes=""
+    )
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("cases:review", args=[case.pk]))
+    statements = [q["sql"] for q in queries.captured_queries if "cases_statementline" in q["sql"]]
+    limits = [q["sql"] for q in queries.captured_queries if "cases_authoritylimit" in q["sql"]]
+    profiles = [q["sql"] for q in queries.captured_queries if 'FROM "accounts_profile"' in q["sql"]]
+    assert len(statements) == 1
+    assert len(limits) == 1
+    assert len(profiles) <= 1  # the signed-in person's own name, in the page header
