@@ -29,4 +29,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         for perms, name, label in _NAVIGATION
         if not perms or any(user.has_perm(perm) for perm in perms)
     ]
-    return {"nav_items": items, "Perm": Perm}
+    return {
+        "nav_items": items,
+        "Perm": Perm,
+        # The page warns before the session ends (static/js/session.js).
+        "session_seconds": request.session.get_expiry_age(),
+    }

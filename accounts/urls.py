@@ -11,4 +11,5 @@ urlpatterns = [
     path("editor/", views.editor_dashboard, name="editor_dashboard"),
     path("me/profile/", views.profile_edit, name="profile"),
     path("me/notifications/read/", views.notifications_read, name="notifications_read"),
+    path("me/session/extend/", views.session_extend, name="session_extend"),
 ]

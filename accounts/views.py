@@ -3,7 +3,7 @@ from __future__ import annotations
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -27,6 +27,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")
     return render(request, "accounts/home.html")
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """Public: the accessibility statement, linked from every page's footer."""
+    return render(request, "accounts/accessibility.html")
 
 
 @any_user
@@ -63,6 +68,14 @@ def admin_dashboard(request: AuthenticatedRequest) -> HttpResponse:
 @permission_required(Perm.EDIT_ARTICLES)
 def editor_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accounts/dashboard_editor.html", _staff_context(request))
+
+
+@any_user
+@require_POST
+def session_extend(request: AuthenticatedRequest) -> JsonResponse:
+    """ "Stay signed in": any request renews the session (SESSION_SAVE_EVERY_REQUEST); this
+    one does only that, and says how long the session now has."""
+    return JsonResponse({"seconds": request.session.get_expiry_age()})
 
 
 @any_user

@@ -324,6 +324,12 @@ class OfferAnswerForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("answer") == "accept" and not data.get("consent"):
+            self.add_error("consent", _("Tick the box to confirm that you agree to these terms."))
+        return data
+
 
 class CounterForm(VersionedForm):
     months = forms.IntegerField(

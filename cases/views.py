@@ -536,6 +536,14 @@ def case_detail(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, case_id=case_id)
     if case.account.holder_id != request.user.pk:
         return redirect("cases:review", case_id=case.pk)
+    return _case_page(request, case)
+
+
+def _case_page(
+    request: AuthenticatedRequest, case: HardshipCase, *, status: int = 200, **forms: Any
+) -> HttpResponse:
+    """The cardholder's case page; `forms` replaces a form with a bound one that was refused,
+    so its errors show beside its fields."""
     position = _TRACKER_POSITION.get(case.status, -1)
     tracker = [
         {"label": label, "done": index < position, "current": index == position}
@@ -558,11 +566,13 @@ def case_detail(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
             "can_message": case.status in MESSAGE_STATUSES,
             "is_holder": True,
             "open_offer": case.offers.filter(status=OfferStatus.OPEN).first(),
-            "answer_form": OfferAnswerForm(initial={"version": case.version}),
+            "answer_form": forms.get("answer_form")
+            or OfferAnswerForm(initial={"version": case.version}),
             "counter_form": CounterForm(initial={"version": case.version}),
             "reply_form": ReplyForm(initial={"version": case.version}),
             "appeal_form": AppealForm(initial={"version": case.version}),
         },
+        status=status,
     )
 
 
@@ -705,8 +715,11 @@ def offer_answer(request: AuthenticatedRequest, case_id: int, offer_id: int) -> 
         raise Http404
     form = OfferAnswerForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose whether you accept or decline the offer."))
-        return redirect(case.get_absolute_url())
+        if "answer" in form.errors or "version" in form.errors:
+            messages.error(request, _("Choose whether you accept or decline the offer."))
+            return redirect(case.get_absolute_url())
+        # The refusal is shown beside the box to tick, on the page the person was reading.
+        return _case_page(request, case, answer_form=form)
     data = form.cleaned_data
     try:
         if data["answer"] == "accept":

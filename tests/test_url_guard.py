@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 #: Pages a visitor must be able to open before logging in. Keep this list short.
 PUBLIC = {
     "home",
+    "accessibility",
     "healthz",
     "set_language",
     "javascript-catalog",

@@ -2,11 +2,10 @@
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
-  // Selects marked data-autosubmit submit their form on change; the fallback button stays for
-  // people without JavaScript and is hidden once we know the select will submit by itself.
-  document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
-    select.addEventListener("change", () => select.form.requestSubmit());
-    const fallback = select.form.querySelector("[data-autosubmit-fallback]");
-    if (fallback) fallback.classList.add("visually-hidden");
-  });
+  // A form refused with errors opens with its error summary focused, so that a screen reader
+  // announces it and a keyboard user starts from the list of links to each field.
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+  }
 });

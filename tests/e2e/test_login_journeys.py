@@ -23,14 +23,15 @@ DASHBOARD_TITLES = {
 def sign_in(page, user, *, language: str) -> None:
     page.goto("/accounts/login/")
     if language != "en":
-        # The switcher submits itself on change (static/js/app.js), as a person would use it;
-        # on a phone it sits in the collapsed menu.
+        # One button per language, as a person would use it; on a phone it sits in the
+        # collapsed menu.
         toggler = page.locator(".navbar-toggler")
+        switch = page.locator(f'[data-testid="language-switcher"] button[value="{language}"]')
         if toggler.is_visible():
             toggler.click()
-            page.locator("#language-select").wait_for(state="visible")
+            switch.wait_for(state="visible")
         with page.expect_navigation():
-            page.select_option("#language-select", language)
+            switch.click()
         expect(page.locator("html")).to_have_attribute("lang", language)
     page.fill("#id_login", user.email)
     page.fill("#id_password", TEST_PASSWORD)
