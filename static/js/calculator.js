@@ -153,6 +153,36 @@
     });
   }
 
+  // Someone tabbing through the results while they re-render keeps their place: the element
+  // they were on is found again in the new results by its id or test id (WCAG 2.4.3).
+  function focusKeyOf(element) {
+    const results = document.getElementById("calculator-results");
+    if (!element || !results || !results.contains(element)) return null;
+    const keyed = element.closest("[id], [data-testid]");
+    if (!keyed || !results.contains(keyed)) return { selector: null };
+    const selector = keyed.id
+      ? `#${CSS.escape(keyed.id)}`
+      : `[data-testid="${CSS.escape(keyed.dataset.testid)}"]`;
+    return { selector, summary: element.tagName === "SUMMARY" };
+  }
+
+  function restoreFocus(key) {
+    if (!key) return;
+    let target = key.selector ? document.querySelector(key.selector) : null;
+    if (target && key.summary) target = target.querySelector("summary") || target;
+    if (target && !target.matches("a, button, summary, input, select, textarea, [tabindex]")) {
+      target.setAttribute("tabindex", "-1");
+    }
+    (target || document.getElementById("comparison-heading")).focus({ preventScroll: true });
+  }
+
+  // One short, polite sentence per update, not the whole comparison.
+  function announce() {
+    const summary = document.querySelector("#calculator-results [data-results-summary]");
+    const status = document.getElementById("calculator-status");
+    if (summary && status) status.textContent = summary.content.textContent.trim();
+  }
+
   function isResultsEvent(event) {
     return event.detail && event.detail.target && event.detail.target.id === "calculator-results";
   }
@@ -178,6 +208,7 @@
       if (isResultsEvent(event)) results.setAttribute("aria-busy", "true");
     });
     let openSchedules = [];
+    let focusedKey = null;
     document.body.addEventListener("htmx:beforeSwap", (event) => {
       if (!isResultsEvent(event)) return;
       // A signed-out session answers with the login page: reload rather than show it here.
@@ -190,6 +221,7 @@
       openSchedules = Array.from(results.querySelectorAll("details.calc-schedule[open]")).map(
         (details) => details.dataset.testid,
       );
+      focusedKey = focusKeyOf(document.activeElement);
     });
     document.body.addEventListener("htmx:afterSwap", (event) => {
       if (!isResultsEvent(event)) return;
@@ -197,7 +229,10 @@
       results.querySelectorAll("details.calc-schedule").forEach((details) => {
         if (openSchedules.includes(details.dataset.testid)) details.open = true;
       });
+      restoreFocus(focusedKey);
+      focusedKey = null;
       drawChart();
+      announce();
     });
     document.body.addEventListener("htmx:afterSettle", (event) => {
       if (!isResultsEvent(event)) return;

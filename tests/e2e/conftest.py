@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.cases.conftest import account, complete_draft, draft, submitted  # noqa: F401
 from tests.services import CHROMIUM, chromium_available, need
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls our fixtures make are
