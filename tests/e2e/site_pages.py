@@ -187,7 +187,7 @@ def _fill(pattern: str, values: dict[str, str]) -> str:
 
 def candidate_urls(params: dict[str, list[str]]) -> list[str]:
     urls = []
-    missing = set()
+    missing: set[str] = set()
     for _name, pattern in ALL_URLS:
         if _SKIPPED_PATTERNS.search(pattern):
             continue
