@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.middleware import session_seconds_left
 from accounts.roles import Perm
 
 # (any of these permissions, url name, label): the navigation a role sees is exactly what it
@@ -33,5 +34,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_items": items,
         "Perm": Perm,
         # The page warns before the session ends (static/js/session.js).
-        "session_seconds": request.session.get_expiry_age(),
+        "session_seconds": session_seconds_left(request),
     }

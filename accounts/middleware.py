@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
@@ -48,3 +50,32 @@ class StaffMFARequiredMiddleware:
         except Resolver404:
             return True
         return match.url_name in _ALLOWED_WITHOUT_MFA
+
+
+RENEWED_AT = "_renewed_at"
+
+
+def session_seconds_left(request: HttpRequest) -> int:
+    """How long the signed-in session has before it ends for lack of activity."""
+    renewed = request.session.get(RENEWED_AT, time.time())
+    return max(int(settings.SESSION_COOKIE_AGE - (time.time() - renewed)), 0)
+
+
+class SessionRenewalMiddleware:
+    """A signed-in session ends after SESSION_COOKIE_AGE without activity. Each request renews
+    it, but the session is written at most once every SESSION_RENEWAL_SECONDS, not on every
+    request (a database write per page view would be the price of the idle timeout)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        if session is not None and user is not None and user.is_authenticated:
+            renewed = session.get(RENEWED_AT, 0)
+            if time.time() - renewed >= settings.SESSION_RENEWAL_SECONDS:
+                # Marks the session modified: SessionMiddleware saves it and resets the cookie.
+                session[RENEWED_AT] = time.time()
+        return response

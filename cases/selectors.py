@@ -218,7 +218,7 @@ def queue_for(
     now = now or timezone.now()
     cases = (
         HardshipCase.objects.filter(status__in=QUEUE_STATUSES)
-        .select_related("account", "assignee", "account__holder")
+        .select_related("account", "assignee__profile")
         .annotate(
             sla_breached=Case(
                 When(status__in=SLA_STATUSES, decision_due__lt=now, then=Value(True)),

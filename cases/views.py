@@ -544,6 +544,7 @@ def _case_page(
 ) -> HttpResponse:
     """The cardholder's case page; `forms` replaces a form with a bound one that was refused,
     so its errors show beside its fields."""
+    offers = list(selectors.case_offers_for_cardholder(case=case))
     position = _TRACKER_POSITION.get(case.status, -1)
     tracker = [
         {"label": label, "done": index < position, "current": index == position}
@@ -557,7 +558,7 @@ def _case_page(
             "tracker": tracker,
             "next_step": NEXT_STEP.get(case.status, ""),
             "events": selectors.case_timeline(case=case, for_staff=False),
-            "offers": selectors.case_offers_for_cardholder(case=case),
+            "offers": offers,
             "case_messages": case.messages.select_related("author", "attachment"),
             "documents": case.documents.all(),
             "message_form": MessageForm(),
@@ -565,7 +566,7 @@ def _case_page(
             "can_withdraw": case.status in services.withdrawable_statuses(),
             "can_message": case.status in MESSAGE_STATUSES,
             "is_holder": True,
-            "open_offer": case.offers.filter(status=OfferStatus.OPEN).first(),
+            "open_offer": next((o for o in offers if o.status == OfferStatus.OPEN), None),
             "answer_form": forms.get("answer_form")
             or OfferAnswerForm(initial={"version": case.version}),
             "counter_form": CounterForm(initial={"version": case.version}),

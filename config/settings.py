@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.middleware.NoStoreWhenSignedInMiddleware",
+    "accounts.middleware.SessionRenewalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -192,8 +193,8 @@ ENROLMENT_MAX_FAILURES_PER_CARD = 5
 # --- Authentication ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -299,7 +300,9 @@ SESSION_COOKIE_HTTPONLY = True
 # A signed-in session ends after this long without a request (financial data on a shared or
 # lost device); every page warns a minute or two before and offers to stay signed in.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=2) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The session is renewed at most once a minute (accounts.middleware.SessionRenewalMiddleware), not
+# written on every request.
+SESSION_RENEWAL_SECONDS = 60
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -134,3 +134,40 @@ def test_login_keeps_the_language_chosen_on_this_device(client, cardholder, pass
         reverse("account_login"), {"login": cardholder.email, "password": password}
     )
     assert "django_language" not in response.cookies
+
+
+def test_a_session_is_renewed_at_most_once_a_minute(client_for, cardholder, settings):
+    import time
+
+    from django.contrib.sessions.models import Session
+
+    from accounts.middleware import RENEWED_AT
+
+    client = client_for(cardholder)
+    client.get("/portal/")
+    key = client.session.session_key
+    first_expiry = Session.objects.get(session_key=key).expire_date
+    client.get("/portal/")
+    assert Session.objects.get(session_key=key).expire_date == first_expiry
+    # A minute later the next request renews it.
+    session = client.session
+    session[RENEWED_AT] = time.time() - settings.SESSION_RENEWAL_SECONDS - 1
+    session.save()
+    client.get("/portal/")
+    assert Session.objects.get(session_key=key).expire_date > first_expiry
+
+
+def test_an_idle_session_ends(client_for, cardholder, settings):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client = client_for(cardholder)
+    key = client.session.session_key
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    response = client.get("/portal/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/accounts/login/")

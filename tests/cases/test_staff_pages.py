@@ -292,3 +292,16 @@ def test_the_review_page_reads_each_thing_once(client_for, agent, supervisor):
     assert len(statements) == 1
     assert len(limits) == 1
     assert len(profiles) <= 1  # the signed-in person's own name, in the page header
+
+
+def test_queue_pages_follow_the_sort_order_across_pages(client_for, agent):
+    cases = _open_cases(agent, 30)
+    due = timezone.now()
+    for index, case in enumerate(cases):
+        HardshipCase.objects.filter(pk=case.pk).update(decision_due=due + timedelta(hours=index))
+    client = client_for(agent)
+    first = client.get(reverse("cases:queue")).context["page"]
+    second = client.get(reverse("cases:queue"), {"page": 2}).context["page"]
+    shown = [case.pk for case in first.object_list] + [case.pk for case in second.object_list]
+    assert shown == [case.pk for case in cases]
+    assert first.paginator.count == 30

@@ -217,5 +217,5 @@ def pages_for(client: Client, params: dict[str, list[str]]) -> list[str]:
 def signed_in_client(user: User | None) -> Client:
     client = Client()
     if user is not None:
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="accounts.backends.ModelBackend")
     return client

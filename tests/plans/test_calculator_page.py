@@ -86,7 +86,9 @@ def test_it_opens_for_cardholders_and_case_workers(request, client_for, persona)
     assert "Repayment calculator" in html
     assert f'hx-post="{RESULTS}"' in html
     assert 'hx-trigger="input changed delay:300ms, change' in html
-    assert '<div id="calculator-results" aria-live="polite">' in html
+    # Updates are announced in one sentence by a status line, not by reading the results out.
+    assert '<div id="calculator-results">' in html
+    assert '<p id="calculator-status" class="visually-hidden" role="status"></p>' in html
 
 
 def test_it_refuses_an_editor(client_for, editor):
