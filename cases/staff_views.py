@@ -46,6 +46,7 @@ from cases.staff_forms import (
     RequestInfoForm,
     StaffMessageForm,
 )
+from cases.timeline import with_text
 from plans.calculator import (
     AuthorityLimits,
     CalculatorError,
@@ -149,7 +150,7 @@ def _review_context(
         "no_recommendation": translate_message(result.reason) if result and result.reason else "",
         "offers": selectors.case_offers(case=case),
         "documents": [(d, EVIDENCE_KINDS.get(d.evidence_kind, "")) for d in case.documents.all()],
-        "events": selectors.case_timeline(case=case, for_staff=True),
+        "events": with_text(selectors.case_timeline(case=case, for_staff=True), for_staff=True),
         "case_messages": case.messages.select_related("author__profile", "attachment"),
         "contacts": case.contacts.select_related("staff__profile")[:20],
         "can_message": case.status in MESSAGE_STATUSES,

@@ -47,6 +47,7 @@ from cases.models import (
     category_label,
 )
 from cases.services import CaseActionRefused, CaseChanged, DebtLine, EnrolmentRefused
+from cases.timeline import with_text
 from cases.uploads import UploadRejected, served_name
 from plans.calculator import CalculatorError, Statement, assess_affordability
 
@@ -557,7 +558,9 @@ def _case_page(
             "case": case,
             "tracker": tracker,
             "next_step": NEXT_STEP.get(case.status, ""),
-            "events": selectors.case_timeline(case=case, for_staff=False),
+            "events": with_text(
+                selectors.case_timeline(case=case, for_staff=False), for_staff=False
+            ),
             "offers": offers,
             "case_messages": case.messages.select_related("author", "attachment"),
             "documents": case.documents.all(),

@@ -39,7 +39,7 @@ def test_the_cardholder_withdraws_and_the_timeline_records_it(client_for, cardho
     assert submitted.offers.get().status == "withdrawn"
     event = CaseEvent.objects.get(case=submitted, kind="withdrawn")
     assert event.payload == {"reason": "Found a job"}
-    assert "Case withdrawn" in client.get(submitted.get_absolute_url()).content.decode()
+    assert "You withdrew the case" in client.get(submitted.get_absolute_url()).content.decode()
 
 
 def test_withdrawing_twice_is_refused_and_changes_nothing(client_for, cardholder, submitted):
@@ -163,3 +163,16 @@ def test_the_dashboard_of_one_cardholder_never_lists_anothers_accounts(
     UserFactory.create(role=Role.CARDHOLDER)
     page = client_for(other_cardholder).get(reverse("cases:portal")).content.decode()
     assert "3307" not in page
+
+
+def test_the_timeline_speaks_to_the_cardholder_and_about_them_to_staff(
+    client_for, cardholder, agent, submitted
+):
+    from cases import services
+
+    services.message_post(case=submitted, author=cardholder, body="Hello")
+    mine = client_for(cardholder).get(submitted.get_absolute_url()).content.decode()
+    assert "Message from you" in mine
+    theirs = client_for(agent).get(reverse("cases:review", args=[submitted.pk])).content.decode()
+    assert "Message from the cardholder" in theirs
+    assert "Message from you" not in theirs

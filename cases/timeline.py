@@ -1,0 +1,117 @@
+"""What each timeline event says, in the reader's language and to the reader.
+
+The cardholder's page speaks to them ("Message from you"); the staff page speaks about them
+("Message from the cardholder"). Unknown kinds are shown as they are stored, so that an event
+written by newer code is never hidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.models import CaseEvent, Channel
+
+# kind → (to the cardholder, to staff); a text may name payload fields as %(name)s.
+_TEXTS: dict[str, tuple[Any, Any]] = {
+    "submitted": (gettext_lazy("Application submitted"), gettext_lazy("Application submitted")),
+    "withdrawn": (
+        gettext_lazy("You withdrew the case"),
+        gettext_lazy("Withdrawn by the cardholder"),
+    ),
+    "draft_expired": (gettext_lazy("Draft expired"), gettext_lazy("Draft expired")),
+    "document_added": (
+        gettext_lazy("Document added: %(name)s"),
+        gettext_lazy("Document added: %(name)s"),
+    ),
+    "document_removed": (
+        gettext_lazy("Document removed: %(name)s"),
+        gettext_lazy("Document removed: %(name)s"),
+    ),
+    "claimed": (gettext_lazy("Claimed by an agent"), gettext_lazy("Claimed by an agent")),
+    "assigned": (gettext_lazy("Assigned to %(to)s"), gettext_lazy("Assigned to %(to)s")),
+    "info_requested": (
+        gettext_lazy("We asked you for information"),
+        gettext_lazy("Information requested from the cardholder"),
+    ),
+    "info_provided": (
+        gettext_lazy("You sent the information"),
+        gettext_lazy("The cardholder sent the information"),
+    ),
+    "offer_sent": (
+        gettext_lazy("We sent you an offer"),
+        gettext_lazy("Offer sent to the cardholder"),
+    ),
+    "offer_for_approval": (
+        gettext_lazy("Offer sent for approval"),
+        gettext_lazy("Offer sent for approval"),
+    ),
+    "offer_approved": (gettext_lazy("Offer approved"), gettext_lazy("Offer approved")),
+    "offer_rejected": (
+        gettext_lazy("Offer rejected: %(reason)s"),
+        gettext_lazy("Offer rejected: %(reason)s"),
+    ),
+    "offer_accepted": (
+        gettext_lazy("You accepted the offer"),
+        gettext_lazy("The cardholder accepted the offer"),
+    ),
+    "offer_declined": (
+        gettext_lazy("You declined the offer"),
+        gettext_lazy("The cardholder declined the offer"),
+    ),
+    "offer_expired": (gettext_lazy("Offer expired"), gettext_lazy("Offer expired")),
+    "countered": (
+        gettext_lazy("You proposed other terms"),
+        gettext_lazy("Counter-proposal from the cardholder"),
+    ),
+    "declined": (gettext_lazy("Declined: %(reason)s"), gettext_lazy("Declined: %(reason)s")),
+    "appealed": (
+        gettext_lazy("You appealed to a supervisor"),
+        gettext_lazy("Appealed by the cardholder to a supervisor"),
+    ),
+    "closed": (gettext_lazy("Closed: %(reason)s"), gettext_lazy("Closed: %(reason)s")),
+    "document_accepted": (
+        gettext_lazy("Document accepted: %(name)s"),
+        gettext_lazy("Document accepted: %(name)s"),
+    ),
+    "document_rejected": (
+        gettext_lazy("Document not accepted: %(name)s (%(reason)s)"),
+        gettext_lazy("Document not accepted: %(name)s (%(reason)s)"),
+    ),
+    "contact_logged": (gettext_lazy("Contact logged"), gettext_lazy("Contact logged")),
+}
+
+
+def describe(event: CaseEvent, *, for_staff: bool) -> str:
+    """One line saying what happened, for the cardholder or for staff."""
+    payload = event.payload or {}
+    if event.kind == "opened":
+        if payload.get("channel", Channel.ONLINE) == Channel.ONLINE:
+            return _("Application started online")
+        return _("Case opened by our team (%(channel)s)") % {
+            "channel": Channel(payload["channel"]).label
+        }
+    if event.kind == "message":
+        if payload.get("from_staff"):
+            return _("Message from the team") if for_staff else _("Message from our team")
+        return _("Message from the cardholder") if for_staff else _("Message from you")
+    texts = _TEXTS.get(event.kind)
+    if texts is None:
+        return event.kind
+    text = str(texts[1] if for_staff else texts[0])
+    values = {"name": "", "reason": "", "to": "", **payload}
+    try:
+        return text % values
+    except (KeyError, TypeError, ValueError):
+        return text
+
+
+def with_text(events: Iterable[CaseEvent], *, for_staff: bool) -> list[CaseEvent]:
+    """The events, each carrying its `text` for the template."""
+    described = list(events)
+    for event in described:
+        event.text = describe(event, for_staff=for_staff)  # type: ignore[attr-defined]
+    return described
