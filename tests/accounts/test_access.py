@@ -81,3 +81,13 @@ def test_admins_read_the_admin_site_but_cannot_change_cases(client_for, admin):
 def test_agents_cannot_open_the_admin_site(client_for, agent):
     response = client_for(agent).get("/admin/")
     assert response.status_code == 302
+
+
+def test_a_change_to_a_roles_permissions_applies_at_once(client_for, agent):
+    from django.contrib.auth.models import Group, Permission
+
+    client = client_for(agent)
+    assert client.get("/staff/queue/").status_code == 200
+    group = Group.objects.get(name="agent")
+    group.permissions.remove(Permission.objects.get(codename="work_cases"))
+    assert client.get("/staff/queue/").status_code == 403
