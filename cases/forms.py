@@ -9,6 +9,7 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms_light import LightFormMixin
 from accounts.models import ContactChannel
 from cases.models import Channel, HardshipDuration, HardshipReason
 from plans.calculator import ESSENTIAL_CATEGORIES
@@ -36,19 +37,8 @@ def money_field(label: Any, *, required: bool = False, help_text: Any = "") -> f
     )
 
 
-class LightForm(forms.Form):
-    """A small form drawn by `components/fields.html` instead of crispy: the same Bootstrap
-    markup, labels and error links, at a fraction of the rendering cost, for the forms every
-    case page carries."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.HiddenInput):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+class LightForm(LightFormMixin, forms.Form):
+    """A form drawn by `components/fields.html` (see accounts.forms_light)."""
 
 
 class VersionedForm(forms.Form):

@@ -5,8 +5,10 @@ Glue only: every figure comes from `plans.calculator`.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -14,6 +16,7 @@ from cases.models import HardshipCase
 from cases.policy import authority_limits, plan_policy, risk_band_for
 from cases.selectors import balance_of, statement_of
 from plans.calculator import (
+    AuthorityLimits,
     CalculatorError,
     PlanTerms,
     PlanType,
@@ -30,19 +33,38 @@ def first_due_date(today: date | None = None) -> date:
     return add_months(today or timezone.localdate(), 1)
 
 
-def recommendations_for(case: HardshipCase) -> RecommendationResult | None:
-    """Plans the cardholder could be granted at once (within an agent's authority)."""
+def recommendations_for(
+    case: HardshipCase, authority: AuthorityLimits | None = None
+) -> RecommendationResult | None:
+    """Plans the cardholder could be granted within `authority` (an agent's by default).
+
+    The calculator weighs over a hundred candidates (tens of milliseconds); the result depends
+    only on the case's statement and account, the authority and the first due date, so it is
+    kept in the cache under a key made of exactly those, and computed again when one changes.
+    """
     statement = statement_of(case)
     if statement is None:
         return None
     account = case.account
-    return recommend_plans(
+    authority = authority or authority_limits(Role.AGENT)
+    start = first_due_date()
+    inputs = repr((case.pk, case.version, account.pk, account.updated_at, authority, start))
+    key = "recommendations:" + hashlib.sha256(inputs.encode()).hexdigest()
+    cached: RecommendationResult | None = cache.get(key)
+    if cached is not None:
+        return cached
+    result = recommend_plans(
         balance_of(account).account(apr=account.apr),
         statement,
         risk_band_for(account),
-        authority_limits(Role.AGENT),
-        start_date=first_due_date(),
+        authority,
+        start_date=start,
     )
+    cache.set(key, result, timeout=RECOMMENDATIONS_SECONDS)
+    return result
+
+
+RECOMMENDATIONS_SECONDS = 24 * 3600
 
 
 def own_terms_schedule(case: HardshipCase, *, months: int, stop_interest: bool) -> Schedule:

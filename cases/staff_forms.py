@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms_light import LightFormMixin
 from cases.forms import VersionedForm
 from cases.models import (
     CaseStatus,
@@ -28,7 +29,7 @@ RISK_CHOICES = [
 ]
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(LightFormMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -87,7 +88,7 @@ class AssignForm(VersionedForm):
         field.queryset = team
 
 
-class RequestInfoForm(VersionedForm):
+class RequestInfoForm(LightFormMixin, VersionedForm):
     request = forms.CharField(
         label=_("What do you need from the cardholder?"),
         max_length=2000,
@@ -104,7 +105,7 @@ class RequestInfoForm(VersionedForm):
         return due
 
 
-class ReasonForm(VersionedForm):
+class ReasonForm(LightFormMixin, VersionedForm):
     reason = forms.CharField(
         label=_("Reason (the cardholder reads it)"),
         max_length=2000,
@@ -112,7 +113,7 @@ class ReasonForm(VersionedForm):
     )
 
 
-class OfferForm(VersionedForm):
+class OfferForm(LightFormMixin, VersionedForm):
     """Custom terms, or a recommended plan picked by its rank (`choice`)."""
 
     choice = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -177,7 +178,7 @@ class OfferForm(VersionedForm):
         return cleaned
 
 
-class ContactForm(forms.Form):
+class ContactForm(LightFormMixin, forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=ContactChannelKind.choices)
     direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ContactOutcome.choices)

@@ -30,7 +30,7 @@ from cases.models import (
     category_label,
 )
 from cases.pagination import LeanCountPaginator
-from cases.planning import first_due_date
+from cases.planning import first_due_date, recommendations_for
 from cases.policy import authority_for, plan_policy, risk_band_for
 from cases.services import CaseActionRefused
 from cases.staff_forms import (
@@ -54,7 +54,6 @@ from plans.calculator import (
     PlanType,
     assess_affordability,
     build_schedule,
-    recommend_plans,
 )
 
 PAGE_SIZE = 25
@@ -99,17 +98,7 @@ def _staff_case(request: AuthenticatedRequest, case_id: int) -> HardshipCase:
 def _recommendations(
     case: HardshipCase, actor: User, authority: AuthorityLimits | None = None
 ) -> Any:
-    statement = selectors.statement_of(case)
-    if statement is None:
-        return None
-    account = case.account
-    return recommend_plans(
-        selectors.balance_of(account).account(apr=account.apr),
-        statement,
-        risk_band_for(account),
-        authority or authority_for(actor),
-        start_date=first_due_date(),
-    )
+    return recommendations_for(case, authority or authority_for(actor))
 
 
 @permission_required(Perm.WORK_CASES)

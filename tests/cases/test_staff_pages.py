@@ -305,3 +305,19 @@ def test_queue_pages_follow_the_sort_order_across_pages(client_for, agent):
     shown = [case.pk for case in first.object_list] + [case.pk for case in second.object_list]
     assert shown == [case.pk for case in cases]
     assert first.paginator.count == 30
+
+
+def test_recommendations_are_computed_once_per_state_of_the_case(client_for, agent, submitted):
+    from unittest import mock
+
+    from cases import planning
+
+    client = client_for(agent)
+    with mock.patch.object(planning, "recommend_plans", wraps=planning.recommend_plans) as computed:
+        client.get(reverse("cases:review", args=[submitted.pk]))
+        client.get(reverse("cases:review", args=[submitted.pk]))
+        assert computed.call_count == 1
+        # A change to the case (here, claiming it) is a new state: computed again.
+        case = n.case_claim(case=submitted, actor=agent, version=submitted.version)
+        client.get(reverse("cases:review", args=[case.pk]))
+        assert computed.call_count == 2
