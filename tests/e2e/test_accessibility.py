@@ -30,6 +30,25 @@ MINIMUM_PAGES = {
 }
 
 
+#: One h1 per page, and no heading level skipped on the way down (h2 then h4).
+HEADINGS_PROBE = """() => {
+  const problems = [];
+  const headings = Array.from(document.querySelectorAll("h1, h2, h3, h4, h5, h6"))
+    .filter((h) => !h.closest("[hidden], template"));
+  const ones = headings.filter((h) => h.tagName === "H1").length;
+  if (ones !== 1) problems.push(`${ones} h1 headings`);
+  let level = 0;
+  for (const h of headings) {
+    const next = Number(h.tagName[1]);
+    if (next > level + 1) {
+      problems.push(`h${next} after h${level}: ${h.textContent.trim().slice(0, 40)}`);
+    }
+    level = next;
+  }
+  return problems;
+}"""
+
+
 def open_as(
     browser: Any,
     live_server: Any,
@@ -77,6 +96,7 @@ def test_every_page_of_every_role_passes_axe(browser, live_server, language, vie
             page.wait_for_load_state("load")
             results = axe.run(page, options=AXE_OPTIONS)
             checked += 1
+            problems.extend(f"{persona} {url}: {p}" for p in page.evaluate(HEADINGS_PROBE))
             for violation in results.response["violations"]:
                 if violation["impact"] in BLOCKING:
                     targets = [" ".join(node["target"]) for node in violation["nodes"]][:3]
