@@ -618,8 +618,8 @@ class Generator:
         self, plan: AccountPlan, kind: str, start: date
     ) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, str]]]:
         """Terms, summary and exceeded agent limits of a plan, computed by the real calculator."""
-        from cases.policy import AUTHORITY, exceeded_limits
-        from cases.services import schedule_summary, terms_to_json
+        from cases.core import schedule_summary, terms_to_json
+        from cases.policy.rules import AUTHORITY, exceeded_limits
         from plans.calculator import PlanTerms, PlanType, build_schedule
 
         accrued = plan.interest + plan.penalty
@@ -1747,8 +1747,14 @@ def machine_lines() -> list[str]:
 def data_line() -> str:
     from django.db.models import Count
 
-    from cases.models import CardAccount, CaseEvent, HardshipCase, Offer, Transaction
-    from cases.selectors import QUEUE_STATUSES
+    from cases.models import (
+        QUEUE_STATUSES,
+        CardAccount,
+        CaseEvent,
+        HardshipCase,
+        Offer,
+        Transaction,
+    )
 
     statuses = dict(HardshipCase.objects.values_list("status").annotate(n=Count("id")).order_by())
     queue = sum(statuses.get(status, 0) for status in QUEUE_STATUSES)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from cases.models import HardshipCase
-from cases.policy import authority_limits, plan_policy, risk_band_for
+from cases.policy.rules import authority_limits, plan_policy, risk_band_for
 from cases.selectors import balance_of, statement_of
 from plans.calculator import (
     AuthorityLimits,

@@ -1,16 +1,16 @@
 """Reads for cases and card accounts, always scoped to the person asking.
 
 A cardholder reaches accounts they hold and the cases on them; anything else is a 404, so a
-guessed URL reveals nothing. Staff who work cases reach every case.
+guessed URL reveals nothing. Staff who work cases reach every case but an online draft.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import BooleanField, Case, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,15 +18,12 @@ from accounts.models import User
 from accounts.roles import Perm
 from cases.models import (
     OPEN_STATUSES,
-    QUEUE_STATUSES,
     CardAccount,
     CaseEvent,
     CaseStatus,
     Channel,
-    EnrolmentAttempt,
     HardshipCase,
     Offer,
-    OfferStatus,
     Proposer,
     Transaction,
 )
@@ -183,112 +180,3 @@ def latest_situation_for(*, user: User) -> tuple[CardAccount, HardshipCase, Stat
         if statement is not None:
             return case.account, case, statement
     return None
-
-
-# --- the staff queue ----------------------------------------------------------------------------
-
-#: The SLA clock runs while the bank owes the cardholder an answer.
-SLA_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.AWAITING_APPROVAL)
-QUEUE_SORTS = {
-    "due": ("decision_due", "id"),
-    "-dpd": ("-account__days_past_due", "id"),
-    "submitted": ("submitted_at", "id"),
-    "-balance": ("-account__principal_balance", "id"),
-}
-RISK_BAND_DAYS = {"low": (0, 29), "medium": (30, 89), "high": (90, 179), "very_high": (180, None)}
-
-
-@dataclass(frozen=True)
-class QueueFilters:
-    status: str = ""
-    bucket: str = ""
-    risk: str = ""
-    reason: str = ""
-    sla: str = ""  # "soon" | "breached"
-    assignee: str = ""  # "mine" | "unassigned" | "" (anyone)
-    sort: str = "due"
-
-
-def queue_for(
-    *, user: User, filters: QueueFilters, now: datetime | None = None
-) -> QuerySet[HardshipCase]:
-    """Submitted and worked cases for the team, filtered; one query whatever the page size."""
-    from cases.models import DelinquencyBucket
-
-    now = now or timezone.now()
-    cases = (
-        HardshipCase.objects.filter(status__in=QUEUE_STATUSES)
-        .select_related("account", "assignee__profile")
-        .annotate(
-            sla_breached=Case(
-                When(status__in=SLA_STATUSES, decision_due__lt=now, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
-    )
-    if filters.status in QUEUE_STATUSES:
-        cases = cases.filter(status=filters.status)
-    if filters.bucket in DelinquencyBucket.values:
-        low, high = DelinquencyBucket.day_range(filters.bucket)
-        cases = cases.filter(account__days_past_due__gte=low)
-        if high is not None:
-            cases = cases.filter(account__days_past_due__lte=high)
-    if filters.risk in RISK_BAND_DAYS:
-        low, high = RISK_BAND_DAYS[filters.risk]
-        cases = cases.filter(account__days_past_due__gte=low)
-        if high is not None:
-            cases = cases.filter(account__days_past_due__lte=high)
-    if filters.reason:
-        cases = cases.filter(reason=filters.reason)
-    if filters.sla == "breached":
-        cases = cases.filter(status__in=SLA_STATUSES, decision_due__lt=now)
-    elif filters.sla == "soon":
-        cases = cases.filter(
-            status__in=SLA_STATUSES, decision_due__gte=now, decision_due__lt=now + timedelta(days=2)
-        )
-    if filters.assignee == "mine":
-        cases = cases.filter(assignee=user)
-    elif filters.assignee == "unassigned":
-        cases = cases.filter(assignee__isnull=True)
-    return cases.order_by(*QUEUE_SORTS.get(filters.sort, QUEUE_SORTS["due"]))
-
-
-def approvals_for(*, user: User) -> QuerySet[Offer]:
-    """Offers waiting for a supervisor, oldest first; the user's own offers are left out."""
-    return (
-        Offer.objects.filter(status=OfferStatus.PENDING_APPROVAL)
-        .exclude(created_by=user)
-        .select_related("case__account", "created_by__profile")
-        .order_by("created_at", "id")
-    )
-
-
-# --- card linking -------------------------------------------------------------------------------
-
-
-def cards_with_linking_failures() -> QuerySet[CardAccount]:
-    """Locked cards first (newest lock first), then cards with failed attempts counting."""
-    return (
-        CardAccount.objects.filter(Q(linking_locked_at__isnull=False) | Q(linking_failures__gt=0))
-        .select_related("holder")
-        .order_by(F("linking_locked_at").desc(nulls_last=True), "-linking_failures", "pk")
-    )
-
-
-def linking_attempts_for(
-    *, accounts: list[CardAccount], per_card: int = 10
-) -> dict[int, list[EnrolmentAttempt]]:
-    """The latest attempts that counted against each card, in one query."""
-    through = EnrolmentAttempt.accounts.through
-    rows = (
-        through.objects.filter(cardaccount_id__in=[account.pk for account in accounts])
-        .select_related("enrolmentattempt__user")
-        .order_by("-enrolmentattempt__attempted_at")
-    )
-    found: dict[int, list[EnrolmentAttempt]] = {}
-    for row in rows:
-        attempts = found.setdefault(row.cardaccount_id, [])
-        if len(attempts) < per_card:
-            attempts.append(row.enrolmentattempt)
-    return found

@@ -21,7 +21,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("plans/", include("plans.urls")),
     path("", include("cases.urls")),
-    path("administration/policy/", include("cases.policy_urls")),
+    path("administration/policy/", include("cases.policy.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -19,7 +19,7 @@ from accounts.models import User
 from accounts.roles import Perm
 from cases import planning
 from cases.calculator_text import format_amount, format_number, translate_error, translate_message
-from cases.policy import plan_policy
+from cases.policy.rules import plan_policy
 from cases.selectors import latest_situation_for
 from plans.calculator import (
     Account,

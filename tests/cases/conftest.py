@@ -6,7 +6,15 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import User
-from cases import services
+from cases.application.services import (
+    DebtLine,
+    case_request_plan,
+    case_save_contact,
+    case_save_reason,
+    case_save_statement,
+    case_start,
+    case_submit,
+)
 from cases.models import CardAccount, HardshipCase
 from cases.planning import recommendations_for
 from tests.factories import CardAccountFactory
@@ -37,12 +45,12 @@ def other_account(other_cardholder: User) -> CardAccount:
 
 @pytest.fixture
 def draft(account: CardAccount, cardholder: User) -> HardshipCase:
-    return services.case_start(account=account, actor=cardholder)
+    return case_start(account=account, actor=cardholder)
 
 
 def fill_draft(case: HardshipCase, user: User) -> HardshipCase:
     """Complete every step of an application through the services, as the wizard does."""
-    case = services.case_save_reason(
+    case = case_save_reason(
         case=case,
         actor=user,
         version=case.version,
@@ -51,7 +59,7 @@ def fill_draft(case: HardshipCase, user: User) -> HardshipCase:
         expected_recovery=None,
         own_words="Lost my job in September.",
     )
-    case = services.case_save_statement(
+    case = case_save_statement(
         case=case,
         actor=user,
         version=case.version,
@@ -60,12 +68,10 @@ def fill_draft(case: HardshipCase, user: User) -> HardshipCase:
         income={"wages": Decimal("9000.00")},
         essentials={"housing": Decimal("2500.00"), "food": Decimal("1500.00")},
         debts=[
-            services.DebtLine(
-                lender="Car loan", balance=Decimal("20000"), monthly_payment=Decimal("1200")
-            )
+            DebtLine(lender="Car loan", balance=Decimal("20000"), monthly_payment=Decimal("1200"))
         ],
     )
-    case = services.case_save_contact(
+    case = case_save_contact(
         case=case,
         actor=user,
         version=case.version,
@@ -76,7 +82,7 @@ def fill_draft(case: HardshipCase, user: User) -> HardshipCase:
     result = recommendations_for(case)
     assert result is not None
     assert result.recommendations
-    services.case_request_plan(
+    case_request_plan(
         case=case, actor=user, version=case.version, schedule=result.recommendations[0].schedule
     )
     case.refresh_from_db()
@@ -90,6 +96,4 @@ def complete_draft(draft: HardshipCase, cardholder: User) -> HardshipCase:
 
 @pytest.fixture
 def submitted(complete_draft: HardshipCase, cardholder: User) -> HardshipCase:
-    return services.case_submit(
-        case=complete_draft, actor=cardholder, version=complete_draft.version
-    )
+    return case_submit(case=complete_draft, actor=cardholder, version=complete_draft.version)

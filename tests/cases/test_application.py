@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notification
-from cases import services
+from cases.application.services import case_start
+from cases.core import CaseActionRefused
 from cases.models import CaseEvent, CaseStatus, HardshipCase, Offer, StatementLine
 from tests.cases.conftest import fill_draft
 
@@ -198,8 +199,8 @@ def test_a_second_open_case_on_the_same_account_is_refused_with_a_link(
     response = client.post(reverse("cases:apply_start", args=[submitted.account_id]), follow=True)
     assert response.redirect_chain[-1][0] == submitted.get_absolute_url()
     assert "already has an open case" in response.content.decode()
-    with pytest.raises(services.CaseActionRefused):
-        services.case_start(account=submitted.account, actor=cardholder)
+    with pytest.raises(CaseActionRefused):
+        case_start(account=submitted.account, actor=cardholder)
 
 
 def test_an_expired_draft_cannot_be_resumed_and_a_new_one_can_start(

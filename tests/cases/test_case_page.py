@@ -168,7 +168,7 @@ def test_the_dashboard_of_one_cardholder_never_lists_anothers_accounts(
 def test_the_timeline_speaks_to_the_cardholder_and_about_them_to_staff(
     client_for, cardholder, agent, submitted
 ):
-    from cases import services
+    from cases import conversation as services
 
     services.message_post(case=submitted, author=cardholder, body="Hello")
     mine = client_for(cardholder).get(submitted.get_absolute_url()).content.decode()

@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cases import services
+from cases.application.services import case_save_reason, case_submit
 from cases.models import CaseEvent, Document, Message
 from tests.cases.conftest import JPEG, PDF, PNG, fill_draft
 
@@ -21,9 +21,8 @@ def _upload(client, case, content, name="evidence.pdf", kind="termination_letter
 
 @pytest.fixture
 def job_loss_draft(draft, cardholder):
-    from cases import services
 
-    return services.case_save_reason(
+    return case_save_reason(
         case=draft,
         actor=cardholder,
         version=draft.version,
@@ -98,7 +97,7 @@ def test_documents_are_served_to_the_owner_and_staff_only(
     assert staff.get(url).status_code == 404
     fill_draft(job_loss_draft, cardholder)
     job_loss_draft.refresh_from_db()
-    services.case_submit(case=job_loss_draft, actor=cardholder, version=job_loss_draft.version)
+    case_submit(case=job_loss_draft, actor=cardholder, version=job_loss_draft.version)
     assert staff.get(url).status_code == 200
     client.logout()
     assert client.get(url).status_code == 302  # anonymous: to login

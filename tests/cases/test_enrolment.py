@@ -97,7 +97,7 @@ def test_staff_cannot_use_enrolment(client_for, agent):
 
 
 def _guess(user, id_last4, *, ip="203.0.113.7"):
-    from cases import services
+    from cases.enrolment import services
 
     try:
         services.enrolment_link(
@@ -195,7 +195,7 @@ def test_failures_from_one_address_are_limited_across_logins(unlinked, settings)
 
 
 def test_an_attempt_far_from_every_card_counts_against_none(unlinked):
-    from cases import services
+    from cases.enrolment import services
 
     with pytest.raises(services.EnrolmentRefused):
         services.enrolment_link(

@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from cases import negotiation as n
+from cases.core import CaseActionRefused, CaseChanged
 from cases.models import CaseEvent, CaseStatus, Offer, OfferStatus
 from cases.planning import first_due_date
-from cases.services import CaseActionRefused, CaseChanged
 from plans.calculator import PlanTerms, PlanType, build_schedule
 
 pytestmark = pytest.mark.django_db
@@ -333,12 +333,13 @@ def test_close_needs_a_reason(in_review, agent):
     ],
 )
 def test_forbidden_transitions_are_refused(submitted, agent, action, status):
+    from cases.core import run_transition
     from cases.models import HardshipCase
 
     HardshipCase.objects.filter(pk=submitted.pk).update(status=status)
     case = fresh(submitted)
     with pytest.raises(CaseActionRefused, match="not possible"):
-        n._transition(case, action)
+        run_transition(case, action)
 
 
 def test_a_stale_version_changes_nothing(in_review, agent):
@@ -368,7 +369,7 @@ def test_an_unassigned_agent_must_claim_before_acting(in_review, other_agent):
 def test_document_review_reason_is_required_for_a_rejection(in_review, agent, cardholder):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from cases.services import document_upload
+    from cases.documents import document_upload
     from tests.cases.conftest import PDF
 
     document = document_upload(

@@ -13,8 +13,8 @@ from django.utils.html import escape
 
 from accounts.models import User
 from cases.models import AuthorityLimit, NegotiationPolicy, PolicyChange, PolicyChangeStatus
-from cases.policy import authority_limits, current_policy
-from cases.policy_services import (
+from cases.policy.rules import authority_limits, current_policy
+from cases.policy.services import (
     PolicyRejected,
     current_authority_limit_rows,
     policy_change_approve,

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import negotiation as n
+from cases.application.services import case_open_for_cardholder
 from cases.models import CaseStatus, HardshipCase, Offer, OfferStatus
-from cases.services import case_open_for_cardholder
 from tests.cases.test_negotiation import quote
 from tests.factories import CardAccountFactory
 
@@ -225,7 +225,7 @@ def test_logging_an_outbound_call_in_quiet_hours_warns_the_agent(
 
     n.case_claim(case=submitted, actor=agent, version=submitted.version)
     late = datetime(2026, 11, 20, 23, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
-    monkeypatch.setattr("cases.negotiation.timezone.now", lambda: late)
+    monkeypatch.setattr("cases.negotiation.contacts.timezone.now", lambda: late)
     client = client_for(agent)
     data = {"channel": "phone", "direction": "outbound", "outcome": "no_answer", "notes": ""}
     response = client.post(reverse("cases:contact", args=[submitted.pk]), data)

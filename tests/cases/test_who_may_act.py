@@ -14,9 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import negotiation as n
-from cases import services
+from cases.application.services import case_open_for_cardholder
+from cases.conversation import message_post
+from cases.core import CaseActionRefused
 from cases.models import CaseStatus, Message, Offer, OfferStatus
-from cases.services import CaseActionRefused
+from cases.portal.services import case_withdraw
 from tests.cases.test_negotiation import fresh, quote
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +57,7 @@ def test_staff_cannot_withdraw_through_the_cardholders_url(request, client_for, 
 
 def test_the_withdraw_service_refuses_staff(submitted, agent):
     with pytest.raises(CaseActionRefused, match="Only the cardholder"):
-        services.case_withdraw(case=submitted, actor=agent, version=submitted.version)
+        case_withdraw(case=submitted, actor=agent, version=submitted.version)
     assert fresh(submitted).status == CaseStatus.SUBMITTED
 
 
@@ -67,7 +69,7 @@ def test_an_appealed_case_cannot_be_withdrawn_by_staff(in_review, agent, supervi
         case=declined, actor=cardholder, version=declined.version, reason="New job offer"
     )
     with pytest.raises(CaseActionRefused):
-        services.case_withdraw(case=appealed, actor=supervisor, version=appealed.version)
+        case_withdraw(case=appealed, actor=supervisor, version=appealed.version)
     assert fresh(appealed).status == CaseStatus.IN_REVIEW
 
 
@@ -123,12 +125,12 @@ def test_staff_cannot_read_or_write_on_an_unsubmitted_draft(client_for, agent, c
     )
     assert response.status_code == 404
     with pytest.raises(CaseActionRefused):
-        services.message_post(case=complete_draft, author=agent, body="Hello")
+        message_post(case=complete_draft, author=agent, body="Hello")
     assert not Message.objects.exists()
 
 
 def test_staff_see_a_case_they_opened_for_a_caller(client_for, agent, account):
-    case = services.case_open_for_cardholder(
+    case = case_open_for_cardholder(
         account=account,
         actor=agent,
         channel="phone",
@@ -190,12 +192,12 @@ def test_the_cardholder_sees_their_own_request(client_for, cardholder, submitted
 @pytest.mark.parametrize("ending", ["withdraw", "close"])
 def test_no_messages_on_a_finished_case(client_for, cardholder, agent, in_review, ending):
     if ending == "withdraw":
-        case = services.case_withdraw(case=in_review, actor=cardholder, version=in_review.version)
+        case = case_withdraw(case=in_review, actor=cardholder, version=in_review.version)
     else:
         case = n.case_close(case=in_review, actor=agent, version=in_review.version, reason="Paid")
     for author in (cardholder, agent):
         with pytest.raises(CaseActionRefused, match="has ended"):
-            services.message_post(case=case, author=author, body="Hello?")
+            message_post(case=case, author=author, body="Hello?")
     response = client_for(cardholder).post(
         reverse("cases:message", args=[case.pk]), {"body": "Hello?"}, follow=True
     )

@@ -22,8 +22,16 @@ from django.test import Client
 from accounts.models import User
 from accounts.roles import Role
 from cases import negotiation as n
-from cases import services
-from cases.views import STEP_NAMES
+from cases.application.services import (
+    case_save_reason,
+    case_save_statement,
+    case_start,
+    case_submit,
+)
+from cases.application.views import STEP_NAMES
+from cases.conversation import message_post
+from cases.documents import document_upload
+from cases.enrolment.services import EnrolmentRefused, enrolment_link
 from tests.cases.conftest import PDF, fill_draft
 from tests.cases.test_negotiation import quote
 from tests.factories import CardAccountFactory, TransactionFactory, UserFactory
@@ -81,8 +89,8 @@ def populated_site() -> Site:
     other_admin = UserFactory.create(email="zhou.lan@example.test", role=Role.ADMIN)
 
     # A draft filled up to the choice of plan, so that every step of the wizard has a page.
-    draft = services.case_start(account=_account(holder, "3307", 45), actor=holder)
-    draft = services.case_save_reason(
+    draft = case_start(account=_account(holder, "3307", 45), actor=holder)
+    draft = case_save_reason(
         case=draft,
         actor=holder,
         version=draft.version,
@@ -91,7 +99,7 @@ def populated_site() -> Site:
         expected_recovery=None,
         own_words="I lost my job in October.",
     )
-    draft = services.case_save_statement(
+    draft = case_save_statement(
         case=draft,
         actor=holder,
         version=draft.version,
@@ -101,19 +109,17 @@ def populated_site() -> Site:
         essentials={"housing": Decimal("2500.00"), "food": Decimal("1500.00")},
         debts=[],
     )
-    services.document_upload(
+    document_upload(
         case=draft,
         actor=holder,
         uploaded_file=SimpleUploadedFile("letter.pdf", PDF),
         evidence_kind="termination_letter",
     )
 
-    offered = fill_draft(
-        services.case_start(account=_account(holder, "5126", 95), actor=holder), holder
-    )
-    offered = services.case_submit(case=offered, actor=holder, version=offered.version)
+    offered = fill_draft(case_start(account=_account(holder, "5126", 95), actor=holder), holder)
+    offered = case_submit(case=offered, actor=holder, version=offered.version)
     offered = n.case_claim(case=offered, actor=agent, version=offered.version)
-    services.message_post(case=offered, author=holder, body="I can pay a little more in spring.")
+    message_post(case=offered, author=holder, body="I can pay a little more in spring.")
     n.offer_propose(
         case=offered,
         actor=agent,
@@ -122,10 +128,8 @@ def populated_site() -> Site:
         rationale="Fits",
     )
 
-    waiting = fill_draft(
-        services.case_start(account=_account(holder, "7781", 120), actor=holder), holder
-    )
-    waiting = services.case_submit(case=waiting, actor=holder, version=waiting.version)
+    waiting = fill_draft(case_start(account=_account(holder, "7781", 120), actor=holder), holder)
+    waiting = case_submit(case=waiting, actor=holder, version=waiting.version)
     waiting = n.case_claim(case=waiting, actor=agent, version=waiting.version)
     n.offer_propose(
         case=waiting,
@@ -135,8 +139,8 @@ def populated_site() -> Site:
         rationale="Long illness",
     )
 
-    from cases.policy import current_policy
-    from cases.policy_services import (
+    from cases.policy.rules import current_policy
+    from cases.policy.services import (
         current_authority_limit_rows,
         policy_change_propose,
         policy_fingerprint,
@@ -151,8 +155,8 @@ def populated_site() -> Site:
     )
     locked = _account(None, "8841", 30)
     for attempt in range(5):
-        with contextlib.suppress(services.EnrolmentRefused):
-            services.enrolment_link(
+        with contextlib.suppress(EnrolmentRefused):
+            enrolment_link(
                 user=UserFactory.create(),
                 card_last4="8841",
                 birth_date=locked.holder_birth_date,

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from cases import planning
 from cases.calculator_text import format_amount
-from cases.policy import PLAN_POLICY
+from cases.policy.rules import PLAN_POLICY
 from plans.calculator import PlanTerms, PlanType, build_schedule
 from tests.e2e.conftest import DESKTOP, LIVE_DB, PHONE
 from tests.e2e.test_login_journeys import sign_in

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from cases import services
+from cases.application.services import case_start, case_submit
 from cases.models import CaseStatus, HardshipCase, OfferStatus
 from tests.cases.conftest import fill_draft
 from tests.e2e.conftest import DESKTOP, LIVE_DB, PHONE
@@ -29,8 +29,8 @@ def requested(cardholder):
         fees_balance=Decimal("504.10"),
         days_past_due=45,
     )
-    case = fill_draft(services.case_start(account=account, actor=cardholder), cardholder)
-    return services.case_submit(case=case, actor=cardholder, version=case.version)
+    case = fill_draft(case_start(account=account, actor=cardholder), cardholder)
+    return case_submit(case=case, actor=cardholder, version=case.version)
 
 
 def new_page(browser, live_server, viewport):

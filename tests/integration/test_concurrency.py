@@ -59,7 +59,7 @@ def race(*requests: Callable[[], Any]) -> list[Any]:
 
 @pytest.fixture
 def case_in_review(cardholder, agent):
-    from cases import services
+    from cases.application import services
 
     account = CardAccountFactory.create(
         holder=cardholder, days_past_due=45, interest_balance="900.00"
@@ -136,7 +136,7 @@ def test_parallel_guesses_from_many_logins_cannot_pass_the_cards_limit(settings)
     after another, so it locks at the limit and the right guess among them cannot link it."""
     from datetime import date
 
-    from cases import services
+    from cases.enrolment import services
     from cases.models import CardAccount
     from tests.factories import UserFactory
 

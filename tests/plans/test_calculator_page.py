@@ -15,7 +15,7 @@ from accounts.models import User
 from cases import planning
 from cases.calculator_text import format_amount, format_number
 from cases.models import CardAccount, HardshipCase, StatementLine
-from cases.policy import PLAN_POLICY
+from cases.policy.rules import PLAN_POLICY
 from plans.calculator import PlanTerms, PlanType, Schedule, build_schedule
 from plans.forms import default_data
 from tests.factories import CardAccountFactory

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cases import services
+from cases.enrolment.services import HOLDER_NOTICE_COLUMNS, holder_notices_export
 
 
 class Command(BaseCommand):
@@ -29,6 +29,6 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: {error.strerror}") from None
         with handle:
             writer = csv.writer(handle)
-            writer.writerow(services.HOLDER_NOTICE_COLUMNS)
-            count = services.holder_notices_export(write=writer.writerow)
+            writer.writerow(HOLDER_NOTICE_COLUMNS)
+            count = holder_notices_export(write=writer.writerow)
         self.stdout.write(f"Exported {count} notices to {file}.")

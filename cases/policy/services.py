@@ -32,7 +32,7 @@ from accounts import services as account_services
 from accounts.models import User
 from accounts.roles import Perm, Role
 from cases.models import AuthorityLimit, NegotiationPolicy, PolicyChange, PolicyChangeStatus
-from cases.policy import AUTHORITY
+from cases.policy.rules import AUTHORITY
 
 #: The roles that have authority limits, in the order they are shown and locked.
 AUTHORITY_ROLES: tuple[str, ...] = (Role.AGENT.value, Role.SUPERVISOR.value)

@@ -22,9 +22,9 @@ from accounts.access import AuthenticatedRequest, permission_required
 from accounts.models import User
 from accounts.roles import Perm, Role
 from cases.models import AuthorityLimit, NegotiationPolicy, PolicyChange, PolicyChangeStatus
-from cases.policy import current_policy
-from cases.policy_forms import PolicyDecisionForm, PolicyPage
-from cases.policy_services import (
+from cases.policy.forms import PolicyDecisionForm, PolicyPage
+from cases.policy.rules import current_policy
+from cases.policy.services import (
     AUTHORITY_ROLES,
     BASELINE_REASON,
     POLICY_SCOPE,

@@ -1,3 +1,5 @@
+"""The forms of the staff pages: queue filters, review actions, approvals, intake."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -12,10 +14,12 @@ from accounts.forms_light import LightFormMixin
 from cases.forms import VersionedForm
 from cases.models import (
     CaseStatus,
+    Channel,
     ContactChannelKind,
     ContactOutcome,
     DelinquencyBucket,
     Direction,
+    HardshipDuration,
     HardshipReason,
 )
 from plans.calculator import PlanType
@@ -211,9 +215,17 @@ class StaffMessageForm(forms.Form):
     body = forms.CharField(label=_("Message to the cardholder"), max_length=4000)
 
 
-class CardReleaseForm(forms.Form):
-    note = forms.CharField(
-        label=_("How you checked that the caller is the cardholder"),
-        max_length=500,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+class OpenForCardholderForm(forms.Form):
+    account_reference = forms.CharField(label=_("Card account reference"), max_length=40)
+    channel = forms.ChoiceField(
+        label=_("How did the cardholder contact us?"),
+        choices=[(Channel.PHONE, Channel.PHONE.label), (Channel.BRANCH, Channel.BRANCH.label)],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.ChoiceField(label=_("Reason"), choices=HardshipReason.choices)
+    duration = forms.ChoiceField(label=_("How long"), choices=HardshipDuration.choices)
+    own_words = forms.CharField(
+        label=_("What the cardholder told us"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cases import policy_views
+from cases.policy import views as policy_views
 
 app_name = "policy"
 

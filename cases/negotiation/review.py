@@ -1,4 +1,4 @@
-"""The collections team's pages: the queue, the review page and its actions, approvals."""
+"""The staff review page of one case and its actions."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,36 +15,41 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import AuthenticatedRequest, permission_required
 from accounts.models import User
 from accounts.roles import Perm
-from cases import negotiation, selectors, services
+from cases import negotiation, selectors
+from cases.application.evidence import EVIDENCE_KINDS
+from cases.application.forms import statement_label
 from cases.calculator_text import translate_error, translate_message
-from cases.evidence import EVIDENCE_KINDS
-from cases.forms import statement_label
+from cases.conversation import message_post
+from cases.core import CaseActionRefused
 from cases.models import (
     MESSAGE_STATUSES,
-    CardAccount,
     CaseStatus,
     HardshipCase,
-    Offer,
     OfferStatus,
     category_label,
 )
-from cases.pagination import LeanCountPaginator
-from cases.planning import first_due_date, recommendations_for
-from cases.policy import authority_for, plan_policy, risk_band_for
-from cases.services import CaseActionRefused
-from cases.staff_forms import (
+from cases.negotiation.contacts import ContactRulesWarning, contact_record
+from cases.negotiation.forms import (
     RISK_CHOICES,
-    ApprovalForm,
     AssignForm,
-    CardReleaseForm,
     ContactForm,
     DocumentReviewForm,
     OfferForm,
-    QueueFilterForm,
     ReasonForm,
     RequestInfoForm,
     StaffMessageForm,
 )
+from cases.negotiation.services import (
+    case_assign,
+    case_claim,
+    case_close,
+    case_decline,
+    case_request_info,
+    offer_propose,
+)
+from cases.negotiation.views import _team
+from cases.planning import first_due_date, recommendations_for
+from cases.policy.rules import authority_for, plan_policy, risk_band_for
 from cases.timeline import with_text
 from plans.calculator import (
     AuthorityLimits,
@@ -55,37 +59,6 @@ from plans.calculator import (
     assess_affordability,
     build_schedule,
 )
-
-PAGE_SIZE = 25
-
-
-def _team() -> Any:
-    return (
-        User.objects.filter(groups__permissions__codename="work_cases", is_active=True)
-        .distinct()
-        .select_related("profile")
-        .order_by("email")
-    )
-
-
-@permission_required(Perm.WORK_CASES)
-@require_GET
-def queue(request: AuthenticatedRequest) -> HttpResponse:
-    form = QueueFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    filters = selectors.QueueFilters(**{k: v for k, v in data.items() if v})
-    page = LeanCountPaginator(
-        selectors.queue_for(user=request.user, filters=filters), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "querystring": _querystring(request)}
-    template = "cases/staff/queue_results.html" if request.htmx else "cases/staff/queue.html"
-    return render(request, template, context)
-
-
-def _querystring(request: AuthenticatedRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _staff_case(request: AuthenticatedRequest, case_id: int) -> HardshipCase:
@@ -177,7 +150,7 @@ def _version(request: AuthenticatedRequest) -> int:
 def claim(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     case = _staff_case(request, case_id)
     try:
-        negotiation.case_claim(case=case, actor=request.user, version=_version(request))
+        case_claim(case=case, actor=request.user, version=_version(request))
     except CaseActionRefused as refusal:
         return _refused(request, case, refusal)
     messages.success(request, _("The case is yours."))
@@ -192,7 +165,7 @@ def assign(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, case, CaseActionRefused(_("Choose someone from the team.")))
     try:
-        negotiation.case_assign(
+        case_assign(
             case=case,
             actor=request.user,
             assignee=form.cleaned_data["assignee"],
@@ -218,7 +191,7 @@ def request_info(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     if not form.is_valid():
         return _invalid(request, case, info_form=form)
     try:
-        negotiation.case_request_info(
+        case_request_info(
             case=case,
             actor=request.user,
             version=form.cleaned_data["version"],
@@ -299,7 +272,7 @@ def offer(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     except CaseActionRefused as refusal:
         return _refused(request, case, refusal)
     try:
-        made = negotiation.offer_propose(
+        made = offer_propose(
             case=case,
             actor=request.user,
             version=data["version"],
@@ -340,17 +313,13 @@ def _reason_action(
 @permission_required(Perm.WORK_CASES)
 @require_POST
 def decline(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
-    return _reason_action(
-        request, case_id, "decline", negotiation.case_decline, _("The case was declined.")
-    )
+    return _reason_action(request, case_id, "decline", case_decline, _("The case was declined."))
 
 
 @permission_required(Perm.WORK_CASES)
 @require_POST
 def close(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
-    return _reason_action(
-        request, case_id, "close", negotiation.case_close, _("The case was closed.")
-    )
+    return _reason_action(request, case_id, "close", case_close, _("The case was closed."))
 
 
 @permission_required(Perm.WORK_CASES)
@@ -361,7 +330,7 @@ def contact(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     if not form.is_valid():
         return _invalid(request, case, contact_form=form)
     try:
-        negotiation.contact_record(
+        contact_record(
             case=case,
             actor=request.user,
             channel=form.cleaned_data["channel"],
@@ -370,7 +339,7 @@ def contact(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
             notes=form.cleaned_data["notes"],
             acknowledge_warnings=form.cleaned_data["acknowledge"],
         )
-    except negotiation.ContactRulesWarning as warning:
+    except ContactRulesWarning as warning:
         return _invalid(request, case, contact_form=form, contact_warnings=warning.warnings)
     except CaseActionRefused as refusal:
         return _refused(request, case, refusal)
@@ -387,7 +356,7 @@ def message(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, case, CaseActionRefused(_("Write a message before sending.")))
     try:
-        services.message_post(case=case, author=request.user, body=form.cleaned_data["body"])
+        message_post(case=case, author=request.user, body=form.cleaned_data["body"])
     except CaseActionRefused as refusal:
         return _refused(request, case, refusal)
     messages.success(request, _("Message sent."))
@@ -414,98 +383,3 @@ def document_review(request: AuthenticatedRequest, case_id: int, document_id: in
     except CaseActionRefused as refusal:
         return _refused(request, case, refusal)
     return redirect("cases:review", case_id=case.pk)
-
-
-# --- supervisor: approvals --------------------------------------------------------------------
-
-
-@permission_required(Perm.APPROVE_OFFERS)
-@require_GET
-def approvals(request: AuthenticatedRequest) -> HttpResponse:
-    page = LeanCountPaginator(selectors.approvals_for(user=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "cases/staff/approvals.html",
-        {
-            "page": page,
-            "items": [
-                (offer, ApprovalForm(initial={"version": offer.case.version}))
-                for offer in page.object_list
-            ],
-        },
-    )
-
-
-@permission_required(Perm.APPROVE_OFFERS)
-@require_POST
-def approval_decide(request: AuthenticatedRequest, offer_id: int) -> HttpResponse:
-    offer = Offer.objects.select_related("case").filter(pk=offer_id).first()
-    if offer is None:
-        raise Http404
-    form = ApprovalForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose approve or reject."))
-        return redirect("cases:approvals")
-    data = form.cleaned_data
-    try:
-        if data["decision"] == "approve":
-            negotiation.offer_approve(
-                offer=offer, actor=request.user, version=data["version"], note=data["reason"]
-            )
-            messages.success(request, _("Offer approved and sent to the cardholder."))
-        else:
-            negotiation.offer_reject(
-                offer=offer, actor=request.user, version=data["version"], reason=data["reason"]
-            )
-            messages.success(request, _("Offer rejected; the case is back with the agent."))
-    except CaseActionRefused as refusal:
-        messages.error(request, str(refusal))
-    return redirect("cases:approvals")
-
-
-# --- card linking: cards locked after failed attempts ------------------------------------------
-
-
-@permission_required(Perm.WORK_CASES)
-@require_GET
-def card_linking(request: AuthenticatedRequest) -> HttpResponse:
-    """Cards whose online linking is locked (or drawing failed attempts), with the attempts."""
-    page = Paginator(selectors.cards_with_linking_failures(), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    attempts = selectors.linking_attempts_for(accounts=list(page.object_list))
-    return render(
-        request,
-        "cases/staff/card_linking.html",
-        {
-            "page": page,
-            "cards": [(account, attempts.get(account.pk, [])) for account in page.object_list],
-            "release_form": CardReleaseForm(),
-        },
-    )
-
-
-@permission_required(Perm.WORK_CASES)
-@require_POST
-def card_linking_release(request: AuthenticatedRequest, account_id: int) -> HttpResponse:
-    account = CardAccount.objects.filter(pk=account_id).first()
-    if account is None:
-        raise Http404
-    form = CardReleaseForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise CaseActionRefused(_("Say how you checked that the caller is the cardholder."))
-        services.card_linking_release(
-            account=account, actor=request.user, note=form.cleaned_data["note"]
-        )
-    except CaseActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(
-            request,
-            _("The card ending %(last4)s can be linked online again.")
-            % {"last4": account.card_last4},
-        )
-    return redirect("cases:card_linking")

@@ -1,0 +1,362 @@
+"""The hardship application: a draft saved step by step, the statement, the plan asked for,
+submission, and staff opening a case for a caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from accounts import services as account_services
+from accounts.models import User
+from accounts.roles import Perm
+from cases.core import (
+    CaseActionRefused,
+    bump_version,
+    is_holder,
+    list_text,
+    lock_case,
+    record_event,
+    schedule_summary,
+    terms_to_json,
+)
+from cases.models import (
+    CardAccount,
+    CaseStatus,
+    Channel,
+    Document,
+    HardshipCase,
+    Offer,
+    OfferStatus,
+    Proposer,
+    StatementLine,
+    StatementSection,
+)
+from cases.negotiation.sla import add_business_days
+from plans.calculator import Schedule
+
+
+def _editable_draft(case: HardshipCase, actor: User) -> None:
+    if not is_holder(case, actor) and case.opened_by_id != actor.pk:
+        raise CaseActionRefused(_("Only the cardholder can change this application."))
+    if case.status != CaseStatus.DRAFT:
+        raise CaseActionRefused(
+            _("This application has been submitted and can no longer be changed.")
+        )
+    if case.draft_expires_at() < timezone.now():
+        raise CaseActionRefused(
+            _(
+                "This draft is more than %(days)s days old and has expired. "
+                "Please start a new application."
+            )
+            % {"days": settings.CASE_DRAFT_LIFETIME_DAYS}
+        )
+
+
+@transaction.atomic
+def case_start(*, account: CardAccount, actor: User, channel: str = Channel.ONLINE) -> HardshipCase:
+    """Open a draft application on `account`, or refuse if one is already open on it."""
+    is_holder = account.holder_id == actor.pk
+    if not is_holder and not actor.has_perm(Perm.WORK_CASES):
+        raise CaseActionRefused(_("You cannot open a case on this account."))
+    CardAccount.objects.select_for_update().get(pk=account.pk)
+    stale = account.cases.filter(status=CaseStatus.DRAFT).first()
+    if stale is not None and stale.draft_expires_at() < timezone.now():
+        # An abandoned draft must not block a new application: close it, with a record.
+        stale.withdraw()
+        stale.closed_at = timezone.now()
+        bump_version(stale, "status", "closed_at")
+        record_event(stale, actor=None, kind="draft_expired", from_status=CaseStatus.DRAFT)
+    try:
+        with transaction.atomic():
+            case = HardshipCase.objects.create(
+                account=account,
+                cardholder=account.holder,
+                opened_by=actor,
+                channel=channel,
+            )
+    except IntegrityError:
+        raise CaseActionRefused(_("There is already an open case on this account.")) from None
+    if account.holder_id:
+        profile = getattr(account.holder, "profile", None)
+        if profile is not None:
+            case.contact_channel = profile.preferred_channel
+            case.contact_from = profile.contact_from
+            case.contact_until = profile.contact_until
+            case.save(update_fields=["contact_channel", "contact_from", "contact_until"])
+    record_event(case, actor=actor, kind="opened", payload={"channel": channel})
+    return case
+
+
+@transaction.atomic
+def case_save_reason(
+    *,
+    case: HardshipCase,
+    actor: User,
+    version: int,
+    reason: str,
+    duration: str,
+    expected_recovery: date | None,
+    own_words: str,
+) -> HardshipCase:
+    case = lock_case(case, version=version)
+    _editable_draft(case, actor)
+    case.reason, case.duration = reason, duration
+    case.expected_recovery, case.own_words = expected_recovery, own_words.strip()
+    case.wizard_step = "money"
+    bump_version(case, "reason", "duration", "expected_recovery", "own_words", "wizard_step")
+    return case
+
+
+@dataclass(frozen=True)
+class DebtLine:
+    lender: str
+    balance: Decimal
+    monthly_payment: Decimal
+
+
+@transaction.atomic
+def case_save_statement(
+    *,
+    case: HardshipCase,
+    actor: User,
+    version: int,
+    household_size: int,
+    dependants: int,
+    income: dict[str, Decimal],
+    essentials: dict[str, Decimal],
+    debts: list[DebtLine],
+) -> HardshipCase:
+    """Replace the case's income & expenditure statement as a whole."""
+    case = lock_case(case, version=version)
+    _editable_draft(case, actor)
+    case.statement_lines.all().delete()
+    lines = (
+        [
+            StatementLine(
+                case=case, section=StatementSection.INCOME, category=name, monthly_amount=amount
+            )
+            for name, amount in income.items()
+            if amount
+        ]
+        + [
+            StatementLine(
+                case=case, section=StatementSection.ESSENTIAL, category=name, monthly_amount=amount
+            )
+            for name, amount in essentials.items()
+            if amount
+        ]
+        + [
+            StatementLine(
+                case=case,
+                section=StatementSection.DEBT,
+                category="other_debt",
+                lender=debt.lender,
+                balance=debt.balance,
+                monthly_amount=debt.monthly_payment,
+            )
+            for debt in debts
+        ]
+    )
+    StatementLine.objects.bulk_create(lines)
+    case.household_size, case.dependants = household_size, dependants
+    case.wizard_step = "evidence"
+    bump_version(case, "household_size", "dependants", "wizard_step")
+    return case
+
+
+@transaction.atomic
+def document_remove(*, document: Document, actor: User) -> None:
+    """Take back a document uploaded to a draft (before anyone relied on it)."""
+    case = lock_case(document.case, version=None)
+    _editable_draft(case, actor)
+    name = document.file.name
+    record_event(
+        case, actor=actor, kind="document_removed", payload={"name": document.original_name}
+    )
+    document.delete()
+    transaction.on_commit(lambda: document.file.storage.delete(name))
+
+
+@transaction.atomic
+def case_set_step(*, case: HardshipCase, actor: User, step: str) -> HardshipCase:
+    """Move the draft's bookmark on (a step with nothing to save, such as documents)."""
+    case = lock_case(case, version=None)
+    _editable_draft(case, actor)
+    case.wizard_step = step
+    bump_version(case, "wizard_step")
+    return case
+
+
+@transaction.atomic
+def case_save_contact(
+    *,
+    case: HardshipCase,
+    actor: User,
+    version: int,
+    channel: str,
+    contact_from: time,
+    contact_until: time,
+) -> HardshipCase:
+    case = lock_case(case, version=version)
+    _editable_draft(case, actor)
+    case.contact_channel, case.contact_from, case.contact_until = (
+        channel,
+        contact_from,
+        contact_until,
+    )
+    case.wizard_step = "options"
+    bump_version(case, "contact_channel", "contact_from", "contact_until", "wizard_step")
+    return case
+
+
+@transaction.atomic
+def case_request_plan(
+    *, case: HardshipCase, actor: User, version: int, schedule: Schedule, note: str = ""
+) -> Offer:
+    """Record the plan the cardholder asks for (a recommended one or their own terms).
+
+    In a draft the request can be changed: the earlier request is marked withdrawn, never
+    deleted, so the negotiation thread keeps its history.
+    """
+    case = lock_case(case, version=version)
+    _editable_draft(case, actor)
+    case.offers.filter(status=OfferStatus.REQUESTED).update(status=OfferStatus.WITHDRAWN)
+    offer = Offer.objects.create(
+        case=case,
+        proposer=Proposer.CARDHOLDER,
+        created_by=actor,
+        terms=terms_to_json(schedule.terms),
+        summary=schedule_summary(schedule),
+        rationale=note.strip(),
+        status=OfferStatus.REQUESTED,
+    )
+    case.wizard_step = "review"
+    bump_version(case, "wizard_step")
+    return offer
+
+
+def missing_for_submission(case: HardshipCase) -> list[str]:
+    """What the application still lacks, in the user's language (empty when complete)."""
+    missing = []
+    if not case.reason or not case.duration:
+        missing.append(_("the reason for your difficulty"))
+    if not case.statement_lines.exists():
+        missing.append(_("your income and spending"))
+    if not case.contact_channel or case.contact_from is None or case.contact_until is None:
+        missing.append(_("how and when we may contact you"))
+    if not case.offers.filter(status=OfferStatus.REQUESTED).exists():
+        missing.append(_("the plan you would like"))
+    return missing
+
+
+def _decision_due(submitted_at: datetime) -> datetime:
+    from cases.policy.rules import current_policy
+
+    return add_business_days(submitted_at, current_policy().decision_business_days)
+
+
+@transaction.atomic
+def case_submit(*, case: HardshipCase, actor: User, version: int) -> HardshipCase:
+    """Send a complete application to the collections team; the decision clock starts."""
+    case = lock_case(case, version=version)
+    _editable_draft(case, actor)
+    missing = missing_for_submission(case)
+    if missing:
+        raise CaseActionRefused(
+            _("Before you submit, please add: %(missing)s.") % {"missing": list_text(missing)}
+        )
+    from_status = case.status
+    case.submit()
+    now = timezone.now()
+    case.submitted_at, case.decision_due = now, _decision_due(now)
+    case.wizard_step = "done"
+    bump_version(case, "status", "submitted_at", "decision_due", "wizard_step")
+    record_event(
+        case,
+        actor=actor,
+        kind="submitted",
+        from_status=from_status,
+        payload={"decision_due": case.decision_due.isoformat()},
+    )
+    holder = case.account.holder
+    if holder is not None:
+        account_services.notify(
+            user=holder,
+            title=gettext_noop("We received your application %(reference)s"),
+            body=gettext_noop("We will reply by %(due)s."),
+            params={
+                "reference": case.reference,
+                "due": timezone.localtime(case.decision_due).strftime("%Y-%m-%d"),
+            },
+            link=case.get_absolute_url(),
+        )
+    return case
+
+
+@transaction.atomic
+def case_open_for_cardholder(
+    *,
+    account: CardAccount,
+    actor: User,
+    channel: str,
+    reason: str,
+    duration: str,
+    own_words: str,
+) -> HardshipCase:
+    """Staff open and submit a case for a cardholder who phoned or came to a branch.
+
+    The channel is recorded; the case goes straight to the team's queue, and the cardholder
+    (if they have a login) sees it on their dashboard.
+    """
+    if not actor.has_perm(Perm.WORK_CASES):
+        raise CaseActionRefused(_("Only staff can open a case for a cardholder."))
+    if channel not in (Channel.PHONE, Channel.BRANCH):
+        raise CaseActionRefused(_("Choose whether the cardholder phoned or came to a branch."))
+    case = case_start(account=account, actor=actor, channel=channel)
+    case.reason, case.duration, case.own_words = reason, duration, own_words.strip()
+    from_status = case.status
+    case.submit()
+    now = timezone.now()
+    case.submitted_at, case.decision_due = now, _decision_due(now)
+    case.wizard_step = "done"
+    bump_version(
+        case,
+        "reason",
+        "duration",
+        "own_words",
+        "status",
+        "submitted_at",
+        "decision_due",
+        "wizard_step",
+    )
+    record_event(
+        case,
+        actor=actor,
+        kind="submitted",
+        from_status=from_status,
+        payload={
+            "channel": channel,
+            "on_behalf": True,
+            "decision_due": case.decision_due.isoformat(),
+        },
+    )
+    if account.holder is not None:
+        account_services.notify(
+            user=account.holder,
+            title=gettext_noop("We opened case %(reference)s after talking to you"),
+            body=gettext_noop("We will reply by %(due)s."),
+            params={
+                "reference": case.reference,
+                "due": timezone.localtime(case.decision_due).strftime("%Y-%m-%d"),
+            },
+            link=case.get_absolute_url(),
+        )
+    return case

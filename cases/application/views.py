@@ -1,0 +1,417 @@
+"""The application wizard: one view per step, each saving through a service."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.access import AuthenticatedRequest, permission_required
+from accounts.roles import Perm
+from cases import planning, selectors
+from cases.application import services
+from cases.application.evidence import EVIDENCE_KINDS, checklist_for
+from cases.application.forms import (
+    ESSENTIAL_LABELS,
+    ChoosePlanForm,
+    ContactForm,
+    EvidenceForm,
+    ReasonForm,
+    StatementForm,
+)
+from cases.application.services import (
+    DebtLine,
+    case_request_plan,
+    case_save_contact,
+    case_save_reason,
+    case_save_statement,
+    case_set_step,
+    case_start,
+    case_submit,
+    missing_for_submission,
+)
+from cases.calculator_text import translate_error, translate_message
+from cases.core import CaseActionRefused, list_text
+from cases.documents import UploadRejected, document_upload
+from cases.forms import VersionedForm
+from cases.models import (
+    CaseStatus,
+    HardshipCase,
+    OfferStatus,
+    StatementSection,
+)
+from plans.calculator import CalculatorError, Statement, assess_affordability
+
+WIZARD_STEPS: tuple[tuple[str, Any], ...] = (
+    ("reason", gettext_lazy("Your situation")),
+    ("money", gettext_lazy("Income and spending")),
+    ("evidence", gettext_lazy("Documents")),
+    ("contact", gettext_lazy("Contact")),
+    ("options", gettext_lazy("Choose a plan")),
+    ("review", gettext_lazy("Review and submit")),
+)
+
+
+STEP_NAMES = [name for name, _label in WIZARD_STEPS]
+
+
+@permission_required(Perm.USE_PORTAL)
+@require_POST
+def apply_start(request: AuthenticatedRequest, account_id: int) -> HttpResponse:
+    account = selectors.account_get(user=request.user, account_id=account_id)
+    existing = selectors.open_case_on(account=account)
+    if existing is not None and not selectors.stale_draft(existing):
+        if existing.status == CaseStatus.DRAFT:
+            return redirect("cases:apply", case_id=existing.pk, step=existing.wizard_step)
+        messages.info(request, _("This account already has an open case. Here it is."))
+        return redirect(existing.get_absolute_url())
+    try:
+        case = case_start(account=account, actor=request.user)
+    except CaseActionRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("cases:portal")
+    return redirect("cases:apply", case_id=case.pk, step="reason")
+
+
+def _draft_for(request: AuthenticatedRequest, case_id: int) -> HardshipCase:
+    case = selectors.case_get(user=request.user, case_id=case_id)
+    if case.account.holder_id != request.user.pk:
+        raise Http404
+    return case
+
+
+def _wizard_context(case: HardshipCase, step: str, **extra: Any) -> dict[str, Any]:
+    reached = (
+        STEP_NAMES.index(case.wizard_step) if case.wizard_step in STEP_NAMES else len(STEP_NAMES)
+    )
+    steps = [
+        {"name": name, "label": label, "current": name == step, "reachable": index <= reached}
+        for index, (name, label) in enumerate(WIZARD_STEPS)
+    ]
+    return {"case": case, "step": step, "steps": steps, **extra}
+
+
+def _next(case: HardshipCase, step: str) -> HttpResponse:
+    following = STEP_NAMES[min(STEP_NAMES.index(step) + 1, len(STEP_NAMES) - 1)]
+    return redirect("cases:apply", case_id=case.pk, step=following)
+
+
+@permission_required(Perm.USE_PORTAL)
+@require_http_methods(["GET", "POST"])
+def apply(request: AuthenticatedRequest, case_id: int, step: str) -> HttpResponse:
+    case = _draft_for(request, case_id)
+    if step not in STEP_NAMES:
+        raise Http404
+    if case.status != CaseStatus.DRAFT:
+        messages.info(request, _("This application has already been submitted."))
+        return redirect(case.get_absolute_url())
+    if selectors.stale_draft(case):
+        return render(request, "cases/draft_expired.html", {"case": case}, status=410)
+    handler = {
+        "reason": _step_reason,
+        "money": _step_money,
+        "evidence": _step_evidence,
+        "contact": _step_contact,
+        "options": _step_options,
+        "review": _step_review,
+    }[step]
+    try:
+        return handler(request, case)
+    except CaseActionRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("cases:apply", case_id=case.pk, step=step)
+
+
+def _step_reason(request: AuthenticatedRequest, case: HardshipCase) -> HttpResponse:
+    initial = {
+        "version": case.version,
+        "reason": case.reason,
+        "duration": case.duration,
+        "expected_recovery": case.expected_recovery,
+        "own_words": case.own_words,
+    }
+    form = ReasonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        case_save_reason(
+            case=case,
+            actor=request.user,
+            version=data["version"],
+            reason=data["reason"],
+            duration=data["duration"],
+            expected_recovery=data["expected_recovery"],
+            own_words=data["own_words"],
+        )
+        return _next(case, "reason")
+    return render(request, "cases/apply_reason.html", _wizard_context(case, "reason", form=form))
+
+
+def _statement_initial(case: HardshipCase) -> dict[str, Any]:
+    initial: dict[str, Any] = {
+        "version": case.version,
+        "household_size": case.household_size,
+        "dependants": case.dependants,
+    }
+    debt_index = 0
+    for line in case.statement_lines.all():
+        if line.section == StatementSection.INCOME:
+            initial[f"income_{line.category}"] = line.monthly_amount
+        elif line.section == StatementSection.ESSENTIAL:
+            initial[f"essential_{line.category}"] = line.monthly_amount
+        else:
+            initial[f"debt_{debt_index}_lender"] = line.lender
+            initial[f"debt_{debt_index}_balance"] = line.balance
+            initial[f"debt_{debt_index}_payment"] = line.monthly_amount
+            debt_index += 1
+    return initial
+
+
+# Card spending categories that feed an essential line of the statement.
+_SPENDING_TO_ESSENTIAL = {
+    "groceries": "food",
+    "transport": "transport",
+    "utilities": "utilities",
+    "housing": "housing",
+    "health": "health",
+    "education": "childcare",
+}
+
+
+def _card_spending_hints(case: HardshipCase) -> dict[str, Any]:
+    """Monthly averages from the card, as a starting point for the essential lines."""
+    summary = selectors.spending_summary(account=case.account)
+    hints: dict[str, Any] = {}
+    for trend in summary.categories:
+        essential = _SPENDING_TO_ESSENTIAL.get(trend.category)
+        if essential and trend.average:
+            hints[essential] = trend.average
+    return hints
+
+
+def _debts(form: StatementForm) -> list[DebtLine]:
+    debts = []
+    for i in range(5):
+        lender = (form.cleaned_data.get(f"debt_{i}_lender") or "").strip()
+        if lender:
+            debts.append(
+                DebtLine(
+                    lender=lender,
+                    balance=form.cleaned_data.get(f"debt_{i}_balance") or Decimal("0"),
+                    monthly_payment=form.cleaned_data.get(f"debt_{i}_payment") or Decimal("0"),
+                )
+            )
+    return debts
+
+
+def _affordability(form: StatementForm) -> Any:
+    debts = {f"{debt.lender}#{i}": debt.monthly_payment for i, debt in enumerate(_debts(form))}
+    statement = Statement(
+        income={k: v for k, v in form.income().items() if v},
+        essentials={k: v for k, v in form.essentials().items() if v},
+        debt_repayments={k: v for k, v in debts.items() if v},
+        household_size=form.cleaned_data["household_size"],
+    )
+    return assess_affordability(statement)
+
+
+def _step_money(request: AuthenticatedRequest, case: HardshipCase) -> HttpResponse:
+    initial = _statement_initial(case)
+    hints = _card_spending_hints(case)
+    if not case.statement_lines.exists():
+        for category, amount in hints.items():
+            initial.setdefault(f"essential_{category}", amount)
+    form = StatementForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        case_save_statement(
+            case=case,
+            actor=request.user,
+            version=form.cleaned_data["version"],
+            household_size=form.cleaned_data["household_size"],
+            dependants=form.cleaned_data["dependants"],
+            income=form.income(),
+            essentials=form.essentials(),
+            debts=_debts(form),
+        )
+        return _next(case, "money")
+    return render(
+        request,
+        "cases/apply_money.html",
+        _wizard_context(case, "money", form=form, hints=bool(hints)),
+    )
+
+
+@permission_required(Perm.USE_PORTAL)
+@require_POST
+def statement_totals(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    """htmx: the live totals of the statement being typed (nothing is saved)."""
+    _draft_for(request, case_id)
+    form = StatementForm(request.POST)
+    affordability = None
+    if form.is_valid():
+        try:
+            affordability = _affordability(form)
+        except CalculatorError as error:
+            form.add_error(None, translate_error(error))
+    flags = (
+        [ESSENTIAL_LABELS.get(flag.category, flag.category) for flag in affordability.flags]
+        if affordability
+        else []
+    )
+    return render(
+        request,
+        "cases/partials/statement_totals.html",
+        {"form": form, "affordability": affordability, "flags": flags},
+    )
+
+
+def _step_evidence(request: AuthenticatedRequest, case: HardshipCase) -> HttpResponse:
+    checklist = checklist_for(case.reason)
+    form = EvidenceForm(request.POST or None, request.FILES or None, checklist=checklist)
+    if request.method == "POST":
+        if "continue" in request.POST:
+            case_set_step(case=case, actor=request.user, step="contact")
+            return _next(case, "evidence")
+        if form.is_valid():
+            try:
+                document_upload(
+                    case=case,
+                    actor=request.user,
+                    uploaded_file=form.cleaned_data["file"],
+                    evidence_kind=form.cleaned_data["evidence_kind"],
+                )
+            except UploadRejected as rejection:
+                form.add_error("file", str(rejection))
+            else:
+                messages.success(request, _("Document added."))
+                return redirect("cases:apply", case_id=case.pk, step="evidence")
+    documents = list(case.documents.all())
+    provided = {document.evidence_kind for document in documents}
+    return render(
+        request,
+        "cases/apply_evidence.html",
+        _wizard_context(
+            case,
+            "evidence",
+            form=form,
+            documents=[(d, EVIDENCE_KINDS.get(d.evidence_kind, "")) for d in documents],
+            checklist=[(code, label, code in provided) for code, label in checklist],
+        ),
+    )
+
+
+def _step_contact(request: AuthenticatedRequest, case: HardshipCase) -> HttpResponse:
+    initial = {
+        "version": case.version,
+        "channel": case.contact_channel,
+        "contact_from": case.contact_from,
+        "contact_until": case.contact_until,
+    }
+    form = ContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        case_save_contact(
+            case=case,
+            actor=request.user,
+            version=form.cleaned_data["version"],
+            channel=form.cleaned_data["channel"],
+            contact_from=form.cleaned_data["contact_from"],
+            contact_until=form.cleaned_data["contact_until"],
+        )
+        return _next(case, "contact")
+    return render(request, "cases/apply_contact.html", _wizard_context(case, "contact", form=form))
+
+
+def _step_options(request: AuthenticatedRequest, case: HardshipCase) -> HttpResponse:
+    result = planning.recommendations_for(case)
+    if result is None:
+        messages.info(request, _("Tell us about your income and spending first."))
+        return redirect("cases:apply", case_id=case.pk, step="money")
+    recommendations = list(result.recommendations)
+    form = ChoosePlanForm(request.POST or None, initial={"version": case.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["choice"] == "own":
+                schedule = planning.own_terms_schedule(
+                    case, months=data["own_months"], stop_interest=data["own_interest"] == "stop"
+                )
+            else:
+                rank = int(data["choice"])
+                chosen = next((r for r in recommendations if r.rank == rank), None)
+                if chosen is None:
+                    raise CaseActionRefused(_("That plan is no longer available; choose again."))
+                schedule = chosen.schedule
+        except CalculatorError as error:
+            form.add_error("own_months", translate_error(error))
+        else:
+            case_request_plan(
+                case=case,
+                actor=request.user,
+                version=data["version"],
+                schedule=schedule,
+                note=data["note"],
+            )
+            return _next(case, "options")
+    return render(
+        request,
+        "cases/apply_options.html",
+        _wizard_context(
+            case,
+            "options",
+            form=form,
+            result=result,
+            recommendations=[
+                (r, [translate_message(m) for m in r.explanation]) for r in recommendations
+            ],
+            reason=translate_message(result.reason) if result.reason else "",
+            no_plan=result.no_plan,
+        ),
+    )
+
+
+def _step_review(request: AuthenticatedRequest, case: HardshipCase) -> HttpResponse:
+    form = VersionedForm(initial={"version": case.version})
+    if request.method == "POST":
+        try:
+            version = int(request.POST.get("version", "0"))
+        except ValueError:
+            version = 0
+        case_submit(case=case, actor=request.user, version=version)
+        messages.success(
+            request, _("Your application has been sent. We will reply by the date shown.")
+        )
+        return redirect(case.get_absolute_url())
+    requested = case.offers.filter(status=OfferStatus.REQUESTED).first()
+    statement = selectors.statement_of(case)
+    return render(
+        request,
+        "cases/apply_review.html",
+        _wizard_context(
+            case,
+            "review",
+            form=form,
+            requested=requested,
+            affordability=assess_affordability(statement) if statement else None,
+            missing=list_text(missing_for_submission(case)),
+            documents=list(case.documents.all()),
+        ),
+    )
+
+
+@permission_required(Perm.USE_PORTAL)
+@require_POST
+def document_remove(request: AuthenticatedRequest, case_id: int, document_id: int) -> HttpResponse:
+    case = _draft_for(request, case_id)
+    document = case.documents.filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    try:
+        services.document_remove(document=document, actor=request.user)
+    except CaseActionRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect("cases:apply", case_id=case.pk, step="evidence")

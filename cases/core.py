@@ -1,0 +1,167 @@
+"""What every feature of `cases` shares: refusals, the case row lock and version, the timeline
+event, the FSM transition that refuses a wrong state with a clear message, offer terms as JSON,
+and telling the cardholder. Features import this; this imports only models and the calculator.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django_fsm import TransitionNotAllowed
+
+from accounts import services as account_services
+from accounts.models import User
+from cases.models import (
+    CaseEvent,
+    HardshipCase,
+    Offer,
+    OfferStatus,
+)
+from plans.calculator import PlanTerms, PlanType, Schedule
+
+
+class CaseActionRefused(Exception):
+    """The action is not possible now; the message tells the user why, in their language."""
+
+
+class CaseChanged(CaseActionRefused):
+    """Someone else changed the case since this page was loaded."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("This case changed while you were looking at it. Reload the page and try again.")
+        )
+
+
+def record_event(
+    case: HardshipCase,
+    *,
+    actor: User | None,
+    kind: str,
+    from_status: str = "",
+    payload: dict[str, Any] | None = None,
+    visible: bool = True,
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        actor=actor,
+        kind=kind,
+        from_status=from_status,
+        to_status=case.status if from_status else "",
+        payload=payload or {},
+        visible_to_cardholder=visible,
+    )
+
+
+def is_holder(case: HardshipCase, user: User) -> bool:
+    return case.account.holder_id == user.pk
+
+
+def lock_case(case: HardshipCase, *, version: int | None) -> HardshipCase:
+    """Re-read the case under a row lock; refuse if it moved on since `version`."""
+    locked = HardshipCase.objects.select_for_update().select_related("account").get(pk=case.pk)
+    if version is not None and locked.version != version:
+        raise CaseChanged
+    return locked
+
+
+def bump_version(case: HardshipCase, *fields: str) -> None:
+    case.version += 1
+    case.save(update_fields=["version", "updated_at", *fields])
+
+
+def terms_to_json(terms: PlanTerms) -> dict[str, Any]:
+    """PlanTerms as JSON: amounts and rates as strings, dates ISO, absent options left out."""
+    data: dict[str, Any] = {}
+    for name in PlanTerms.__dataclass_fields__:
+        value = getattr(terms, name)
+        if value is None:
+            continue
+        if isinstance(value, (Decimal, date)):
+            value = str(value) if isinstance(value, Decimal) else value.isoformat()
+        elif hasattr(value, "value"):
+            value = value.value
+        data[name] = value
+    return data
+
+
+_INT_TERMS = {"months", "deferral_months", "step_months", "settlement_payments"}
+
+
+def terms_from_json(data: dict[str, Any]) -> PlanTerms:
+    """The inverse of `terms_to_json`: re-quote exactly the plan that was offered."""
+    values: dict[str, Any] = {}
+    for name, value in data.items():
+        if name == "plan_type":
+            values[name] = PlanType(value)
+        elif name == "start_date":
+            values[name] = date.fromisoformat(value)
+        elif name in _INT_TERMS:
+            values[name] = int(value)
+        else:
+            values[name] = Decimal(value)
+    return PlanTerms(**values)
+
+
+def schedule_summary(schedule: Schedule) -> dict[str, Any]:
+    """The figures shown with an offer, kept so that what was agreed is what was shown."""
+
+    def text(value: Decimal | None) -> str | None:
+        return None if value is None else str(value)
+
+    return {
+        "monthly_payment": text(schedule.monthly_payment),
+        "financed_amount": text(schedule.financed_amount),
+        "total_payable": text(schedule.total_payable),
+        "total_interest": text(schedule.total_interest),
+        "total_fees": text(schedule.total_fees),
+        "concession_total": text(schedule.concession_total),
+        "forgiven": text(schedule.forgiven),
+        "annualised_rate": text(schedule.annualised_rate),
+        "effective_annual_rate": text(schedule.effective_annual_rate),
+        "months": schedule.months,
+        "first_due_date": schedule.rows[0].due_date.isoformat(),
+        "last_due_date": schedule.last_due_date.isoformat(),
+    }
+
+
+def list_text(items: list[str]) -> str:
+    """Items joined as the reader's language lists them ("a, b" in English, "a、b" in Chinese)."""
+    # Translators: the separator between items of a list.
+    return pgettext("list separator", ", ").join(items)
+
+
+LIVE_OFFER_STATUSES = (OfferStatus.REQUESTED, OfferStatus.OPEN, OfferStatus.PENDING_APPROVAL)
+
+
+def run_transition(case: HardshipCase, name: str) -> str:
+    """Run the named FSM transition; a wrong state becomes a clear refusal."""
+    from_status = case.status
+    try:
+        getattr(case, name)()
+    except TransitionNotAllowed:
+        raise CaseActionRefused(
+            _("This action is not possible while the case is “%(status)s”.")
+            % {"status": case.get_status_display()}
+        ) from None
+    return from_status
+
+
+def notify_holder(case: HardshipCase, title: str, body: str = "", **params: Any) -> None:
+    holder = case.account.holder
+    if holder is not None:
+        account_services.notify(
+            user=holder,
+            title=title,
+            body=body,
+            params={"reference": case.reference, **params},
+            link=case.get_absolute_url(),
+        )
+
+
+def lock_offer(offer: Offer, case: HardshipCase) -> Offer:
+    return Offer.objects.select_for_update().get(pk=offer.pk, case=case)

@@ -1,0 +1,124 @@
+"""The negotiation thread of a case (offers) and the contacts staff log with the cardholder."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from cases.models.case import HardshipCase
+
+
+class Proposer(models.TextChoices):
+    CARDHOLDER = "cardholder", _("Cardholder")
+    BANK = "bank", _("Bank")
+
+
+class OfferStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested by the cardholder")
+    PENDING_APPROVAL = "pending_approval", _("Waiting for a supervisor")
+    OPEN = "open", _("Waiting for the cardholder")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", pgettext_lazy("offer status", "Declined")
+    REJECTED = "rejected", _("Rejected by a supervisor")
+    SUPERSEDED = "superseded", _("Replaced by a newer proposal")
+    EXPIRED = "expired", _("Expired")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Offer(models.Model):
+    """One proposal in a case's negotiation thread; never edited, only superseded.
+
+    `terms` are the calculator's `PlanTerms` as JSON (amounts as strings); `summary` is what the
+    calculator computed from them when the offer was made (payment, totals, annualised rate),
+    kept so that what was shown is exactly what is later agreed.
+    """
+
+    case = models.ForeignKey(HardshipCase, on_delete=models.CASCADE, related_name="offers")
+    proposer = models.CharField(max_length=10, choices=Proposer.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    terms = models.JSONField()
+    summary = models.JSONField(default=dict)
+    rationale = models.TextField(blank=True, max_length=4000)
+    status = models.CharField(max_length=20, choices=OfferStatus.choices)
+    # When the bank's offer went to the cardholder: empty for an offer that waited for a
+    # supervisor and never left the bank (rejected, or withdrawn with the case). The cardholder
+    # sees their own requests and the offers that were sent to them, nothing else.
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    # Limits of the maker's authority this offer goes beyond: [{limit, allowed, offered}].
+    exceeds = models.JSONField(default=list, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            # The supervisors' approvals page, oldest first.
+            models.Index(
+                fields=["created_at", "id"],
+                condition=Q(status="pending_approval"),
+                name="offer_waiting_for_approval",
+            ),
+            # The expiry task's scan.
+            models.Index(
+                fields=["expires_at"], condition=Q(status="open"), name="offer_open_by_expiry"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.proposer} {self.status}"
+
+
+class ContactChannelKind(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    CHAT = "chat", _("Online chat")
+    IN_PERSON = "in_person", _("In person")
+    LETTER = "letter", _("Letter")
+
+
+class Direction(models.TextChoices):
+    INBOUND = "inbound", _("From the cardholder")
+    OUTBOUND = "outbound", _("To the cardholder")
+
+
+class ContactOutcome(models.TextChoices):
+    REACHED = "reached", _("Spoke to the cardholder")
+    NO_ANSWER = "no_answer", _("No answer")
+    LEFT_MESSAGE = "left_message", _("Left a message")
+    PROMISE = "promise", _("Promise to pay")
+    REFUSED = "refused", _("Refused to talk")
+    OTHER = "other", _("Other")
+
+
+class ContactLog(models.Model):
+    """A contact with the cardholder outside the messages: a call, a chat, a visit, a letter."""
+
+    case = models.ForeignKey(HardshipCase, on_delete=models.CASCADE, related_name="contacts")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    occurred_at = models.DateTimeField(default=timezone.now)
+    channel = models.CharField(_("channel"), max_length=10, choices=ContactChannelKind.choices)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=ContactOutcome.choices)
+    notes = models.TextField(_("notes"), max_length=4000, blank=True)
+    # The contact rules this contact broke, as the agent was warned at the time.
+    rule_warnings = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["case", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.channel} {self.direction} {self.occurred_at:%Y-%m-%d %H:%M}"

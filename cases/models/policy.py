@@ -1,0 +1,158 @@
+"""The bank's negotiation policy and authority limits, and the proposals to change them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class NegotiationPolicy(models.Model):
+    """The bank's negotiation rules, edited by administrators; every change is kept.
+
+    There is one row (pk=1). `cases.policy.current_policy()` reads it.
+    """
+
+    max_term_months = models.PositiveSmallIntegerField(
+        _("maximum plan length (months)"), default=60
+    )
+    offer_validity_days = models.PositiveSmallIntegerField(
+        _("offers expire after (days)"), default=14
+    )
+    decision_business_days = models.PositiveSmallIntegerField(
+        _("decision due within (working days)"), default=5
+    )
+    quiet_hours_start = models.TimeField(_("no contact from"), default="21:00")
+    quiet_hours_end = models.TimeField(_("no contact until"), default="08:00")
+    max_contacts_per_day = models.PositiveSmallIntegerField(
+        _("outbound contacts a day, at most"), default=2
+    )
+    max_contacts_per_week = models.PositiveSmallIntegerField(
+        _("outbound contacts a week, at most"), default=7
+    )
+    broken_plan_tolerance_days = models.PositiveSmallIntegerField(
+        _("a plan breaks after a payment is late by (days)"), default=30
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("negotiation policy")
+        verbose_name_plural = _("negotiation policy")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_term_months__gte=1) & Q(max_term_months__lte=60),
+                name="policy_term_within_rules",
+                violation_error_message=_("The maximum term must be between 1 and 60 months."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Negotiation policy"))
+
+
+class AuthorityLimit(models.Model):
+    """What one role may concede without a second pair of eyes; every change is kept."""
+
+    role = models.CharField(_("role"), max_length=20, unique=True)
+    max_interest_waiver_share = models.DecimalField(
+        _("interest waiver, at most (share of accrued interest, 0–1)"),
+        max_digits=5,
+        decimal_places=4,
+    )
+    max_fee_waiver_share = models.DecimalField(
+        _("fee waiver, at most (share of fees, 0–1)"), max_digits=5, decimal_places=4
+    )
+    max_settlement_discount = models.DecimalField(
+        _("settlement discount, at most (%)"), max_digits=5, decimal_places=2
+    )
+    max_term_months = models.PositiveSmallIntegerField(_("plan length, at most (months)"))
+    min_apr = models.DecimalField(_("APR, at least (%)"), max_digits=6, decimal_places=2)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role"]
+        verbose_name = _("authority limit")
+        verbose_name_plural = _("authority limits")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_interest_waiver_share__gte=0)
+                & Q(max_interest_waiver_share__lte=1)
+                & Q(max_fee_waiver_share__gte=0)
+                & Q(max_fee_waiver_share__lte=1)
+                & Q(max_settlement_discount__gte=0)
+                & Q(max_settlement_discount__lte=100)
+                & Q(min_apr__gte=0),
+                name="authority_limit_ranges",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.role
+
+
+class PolicyChangeStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a second administrator")
+    APPROVED = "approved", _("Approved and in force")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the proposer")
+
+
+class PolicyChange(models.Model):
+    """A proposed change to the negotiation policy or the authority limits (maker-checker).
+
+    Nothing takes effect when it is proposed: a second administrator approves it (then the
+    rows change, each with its own history) or rejects it, or the proposer withdraws it. Every
+    proposal is kept, whatever became of it. At most one waits at a time, so two proposals can
+    never undo each other.
+
+    `changes` is {scope: {field: {"old": text, "new": text}}}, scope being "policy" or a role;
+    `base` is the fingerprint of the rows the proposal was made against: if they changed
+    meanwhile, the proposal can no longer be approved as it stands.
+    """
+
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(_("reason for the change"), max_length=100)
+    changes = models.JSONField()
+    base = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=10, choices=PolicyChangeStatus.choices, default=PolicyChangeStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("policy change")
+        verbose_name_plural = _("policy changes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=Q(status="pending"),
+                name="one_pending_policy_change",
+                violation_error_message=_("Another change is already waiting for approval."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | ~Q(decided_by=models.F("proposed_by")),
+                name="policy_change_checker_is_not_maker",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposed_at:%Y-%m-%d %H:%M} {self.status}"
