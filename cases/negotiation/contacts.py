@@ -21,7 +21,7 @@ from cases.models import (
     Direction,
     HardshipCase,
 )
-from cases.negotiation.services import _require_staff
+from cases.negotiation.services import require_staff
 from cases.policy.rules import current_policy
 
 
@@ -90,7 +90,7 @@ def contact_record(
     """Log a contact. An outbound one that breaks the contact rules is refused with the rules
     it breaks, unless the agent acknowledges them (then they are recorded with it)."""
     case = lock_case(case, version=None)
-    _require_staff(actor)
+    require_staff(actor)
     occurred_at = occurred_at or timezone.now()
     if occurred_at > timezone.now() + timedelta(minutes=5):
         raise CaseActionRefused(_("A contact cannot be logged in the future."))

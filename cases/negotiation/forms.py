@@ -22,14 +22,12 @@ from cases.models import (
     HardshipDuration,
     HardshipReason,
 )
+from cases.policy.rules import RISK_BAND_LABELS
 from plans.calculator import PlanType
 
 RISK_CHOICES = [
     ("", _("Any risk")),
-    ("low", _("Low")),
-    ("medium", _("Medium")),
-    ("high", _("High")),
-    ("very_high", _("Very high")),
+    *((band.value, label) for band, label in RISK_BAND_LABELS.items()),
 ]
 
 

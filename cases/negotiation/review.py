@@ -30,7 +30,6 @@ from cases.models import (
 )
 from cases.negotiation.contacts import ContactRulesWarning, contact_record
 from cases.negotiation.forms import (
-    RISK_CHOICES,
     AssignForm,
     ContactForm,
     DocumentReviewForm,
@@ -39,6 +38,7 @@ from cases.negotiation.forms import (
     RequestInfoForm,
     StaffMessageForm,
 )
+from cases.negotiation.selectors import team_members
 from cases.negotiation.services import (
     case_assign,
     case_claim,
@@ -47,9 +47,8 @@ from cases.negotiation.services import (
     case_request_info,
     offer_propose,
 )
-from cases.negotiation.views import _team
 from cases.planning import first_due_date, recommendations_for
-from cases.policy.rules import authority_for, plan_policy, risk_band_for
+from cases.policy.rules import RISK_BAND_LABELS, authority_for, plan_policy, risk_band_for
 from cases.timeline import with_text
 from plans.calculator import (
     AuthorityLimits,
@@ -95,7 +94,7 @@ def _review_context(
         "case": case,
         "account": account,
         "balance": selectors.balance_of(account),
-        "risk_band": dict(RISK_CHOICES)[risk_band_for(account)],
+        "risk_band": RISK_BAND_LABELS[risk_band_for(account)],
         "affordability": affordability,
         "flags": [(statement_label(flag.category), flag) for flag in affordability.flags]
         if affordability
@@ -121,7 +120,7 @@ def _review_context(
         and case.status in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW),
         "can_close": case.status
         in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.AWAITING_CARDHOLDER),
-        "assign_form": forms.get("assign_form") or AssignForm(initial=version, team=_team()),
+        "assign_form": forms.get("assign_form") or AssignForm(initial=version, team=team_members()),
         "info_form": forms.get("info_form") or RequestInfoForm(initial=version),
         "offer_form": forms.get("offer_form")
         or OfferForm(initial={**version, "start_date": first_due_date()}),
@@ -161,7 +160,7 @@ def claim(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
 @require_POST
 def assign(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     case = _staff_case(request, case_id)
-    form = AssignForm(request.POST, team=_team())
+    form = AssignForm(request.POST, team=team_members())
     if not form.is_valid():
         return _refused(request, case, CaseActionRefused(_("Choose someone from the team.")))
     try:

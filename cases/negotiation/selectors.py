@@ -16,6 +16,8 @@ from cases.models import (
     Offer,
     OfferStatus,
 )
+from cases.policy.rules import RISK_BAND_DAYS
+from plans.calculator import RiskBand
 
 #: The SLA clock runs while the bank owes the cardholder an answer.
 SLA_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.AWAITING_APPROVAL)
@@ -27,9 +29,6 @@ QUEUE_SORTS = {
     "submitted": ("submitted_at", "id"),
     "-balance": ("-account__principal_balance", "id"),
 }
-
-
-RISK_BAND_DAYS = {"low": (0, 29), "medium": (30, 89), "high": (90, 179), "very_high": (180, None)}
 
 
 @dataclass(frozen=True)
@@ -68,8 +67,8 @@ def queue_for(
         cases = cases.filter(account__days_past_due__gte=low)
         if high is not None:
             cases = cases.filter(account__days_past_due__lte=high)
-    if filters.risk in RISK_BAND_DAYS:
-        low, high = RISK_BAND_DAYS[filters.risk]
+    if filters.risk in RiskBand.__members__.values():
+        low, high = RISK_BAND_DAYS[RiskBand(filters.risk)]
         cases = cases.filter(account__days_past_due__gte=low)
         if high is not None:
             cases = cases.filter(account__days_past_due__lte=high)
@@ -95,4 +94,14 @@ def approvals_for(*, user: User) -> QuerySet[Offer]:
         .exclude(created_by=user)
         .select_related("case__account", "created_by__profile")
         .order_by("created_at", "id")
+    )
+
+
+def team_members() -> QuerySet[User]:
+    """Everyone who works cases and is active, with their names, for the assign list."""
+    return (
+        User.objects.filter(groups__permissions__codename="work_cases", is_active=True)
+        .distinct()
+        .select_related("profile")
+        .order_by("email")
     )

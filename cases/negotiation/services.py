@@ -45,14 +45,14 @@ from cases.policy.rules import authority_for, authority_limits, current_policy, 
 from plans.calculator import Schedule, build_schedule
 
 
-def _require_staff(actor: User) -> None:
+def require_staff(actor: User) -> None:
     if not actor.has_perm(Perm.WORK_CASES):
         raise CaseActionRefused(_("Only the collections team can do this."))
 
 
-def _require_worker(case: HardshipCase, actor: User) -> None:
+def require_worker(case: HardshipCase, actor: User) -> None:
     """The assignee works the case; a supervisor may step in on any case."""
-    _require_staff(actor)
+    require_staff(actor)
     if case.escalated and not actor.has_perm(Perm.APPROVE_OFFERS):
         raise CaseActionRefused(_("This case was appealed; only a supervisor can work on it."))
     if case.assignee_id != actor.pk and not actor.has_perm(Perm.ASSIGN_CASES):
@@ -62,7 +62,7 @@ def _require_worker(case: HardshipCase, actor: User) -> None:
 @transaction.atomic
 def case_claim(*, case: HardshipCase, actor: User, version: int) -> HardshipCase:
     case = lock_case(case, version=version)
-    _require_staff(actor)
+    require_staff(actor)
     if case.escalated and not actor.has_perm(Perm.APPROVE_OFFERS):
         raise CaseActionRefused(_("This case was appealed; only a supervisor can work on it."))
     if case.assignee_id is not None and case.assignee_id != actor.pk:
@@ -108,7 +108,7 @@ def case_request_info(
     *, case: HardshipCase, actor: User, version: int, request: str, due: date
 ) -> HardshipCase:
     case = lock_case(case, version=version)
-    _require_worker(case, actor)
+    require_worker(case, actor)
     request = request.strip()
     if not request:
         raise CaseActionRefused(_("Say what information you need."))
@@ -144,7 +144,7 @@ def offer_propose(
     supervisor, with the limits it exceeds and by how much.
     """
     case = lock_case(case, version=version)
-    _require_worker(case, actor)
+    require_worker(case, actor)
     rationale = rationale.strip()
     if not rationale:
         raise CaseActionRefused(_("Explain the offer: the cardholder reads this rationale."))
@@ -305,7 +305,7 @@ def offers_expire_due(*, now: datetime | None = None) -> int:
 def case_decline(*, case: HardshipCase, actor: User, version: int, reason: str) -> HardshipCase:
     """No plan can be offered. The reason is mandatory and shown; the cardholder may appeal."""
     case = lock_case(case, version=version)
-    _require_worker(case, actor)
+    require_worker(case, actor)
     reason = reason.strip()
     if not reason:
         raise CaseActionRefused(_("Give the reason: the cardholder reads it and may appeal."))
@@ -324,7 +324,7 @@ def case_decline(*, case: HardshipCase, actor: User, version: int, reason: str) 
 @transaction.atomic
 def case_close(*, case: HardshipCase, actor: User, version: int, reason: str) -> HardshipCase:
     case = lock_case(case, version=version)
-    _require_worker(case, actor)
+    require_worker(case, actor)
     reason = reason.strip()
     if not reason:
         raise CaseActionRefused(_("Give the reason for closing the case."))
@@ -345,7 +345,7 @@ def document_review(
 ) -> Document:
     """Accept or reject one piece of evidence; the reason is shown to the cardholder."""
     case = lock_case(document.case, version=None)
-    _require_worker(case, actor)
+    require_worker(case, actor)
     reason = reason.strip()
     if not accepted and not reason:
         raise CaseActionRefused(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import AuthenticatedRequest, permission_required
-from accounts.models import User
 from accounts.roles import Perm
 from cases.application.services import case_open_for_cardholder
 from cases.core import CaseActionRefused
@@ -29,15 +26,6 @@ from cases.negotiation.services import offer_approve, offer_reject
 from cases.pagination import LeanCountPaginator
 
 PAGE_SIZE = 25
-
-
-def _team() -> Any:
-    return (
-        User.objects.filter(groups__permissions__codename="work_cases", is_active=True)
-        .distinct()
-        .select_related("profile")
-        .order_by("email")
-    )
 
 
 @permission_required(Perm.WORK_CASES)

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.roles import Perm, Role
@@ -65,15 +68,28 @@ def authority_for(user: User) -> AuthorityLimits:
     return authority_limits(role_for_authority(user))
 
 
+#: The days past due each risk band covers (the upper bound included; None: no upper bound),
+#: until the bank's risk model feeds one in. The queue filters by the same bands.
+RISK_BAND_DAYS: dict[RiskBand, tuple[int, int | None]] = {
+    RiskBand.LOW: (0, 29),
+    RiskBand.MEDIUM: (30, 89),
+    RiskBand.HIGH: (90, 179),
+    RiskBand.VERY_HIGH: (180, None),
+}
+RISK_BAND_LABELS: dict[RiskBand, Any] = {
+    RiskBand.LOW: gettext_lazy("Low"),
+    RiskBand.MEDIUM: gettext_lazy("Medium"),
+    RiskBand.HIGH: gettext_lazy("High"),
+    RiskBand.VERY_HIGH: gettext_lazy("Very high"),
+}
+
+
 def risk_band_for(account: CardAccount) -> RiskBand:
-    """A simple band from days past due, until the bank's risk model feeds one in."""
+    """The band whose days past due include the account's."""
     days = account.days_past_due
-    if days < 30:
-        return RiskBand.LOW
-    if days < 90:
-        return RiskBand.MEDIUM
-    if days < 180:
-        return RiskBand.HIGH
+    for band, (_low, high) in RISK_BAND_DAYS.items():
+        if high is None or days <= high:
+            return band
     return RiskBand.VERY_HIGH
 
 

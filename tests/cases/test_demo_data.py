@@ -1,4 +1,4 @@
-"""The demo card accounts that `seed_demo` creates (cases/demo.py)."""
+"""The demo card accounts that `seed_demo` creates (cases/corebanking/demo_bank.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from cases.demo import (
+from cases.corebanking.demo_bank import (
     DEMO_CARDHOLDER_EMAIL,
     ENROLMENT_CARD_LAST4,
     LI_WEI_BIRTH_DATE,

@@ -20,7 +20,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.models import User
-from cases import importers
+from cases.corebanking.imports import parse_transactions, transactions_import
+from cases.corebanking.rows import ImportRejected
 from cases.models import AccountStatus, CardAccount, Transaction
 from tests.factories import CardAccountFactory, TransactionFactory
 
@@ -543,7 +544,7 @@ def test_a_conflict_arising_after_the_file_was_checked_still_writes_nothing(
     writer = csv.DictWriter(lines, fieldnames=TRANSACTION_COLUMNS)
     writer.writeheader()
     writer.writerows([purchase("TX-0001"), purchase("TX-0002")])
-    result = importers.parse_transactions(lines.getvalue().splitlines(keepends=True))
+    result = parse_transactions(lines.getvalue().splitlines(keepends=True))
     assert result.ok
     TransactionFactory.create(
         account=stored_account,
@@ -553,8 +554,8 @@ def test_a_conflict_arising_after_the_file_was_checked_still_writes_nothing(
         amount=Decimal("1.00"),
     )
 
-    with pytest.raises(importers.ImportRejected) as rejected:
-        importers.transactions_import(rows=result.rows)
+    with pytest.raises(ImportRejected) as rejected:
+        transactions_import(rows=result.rows)
 
     assert [str(error) for error in rejected.value.errors] == [
         "line 3: transaction_reference: TX-0002 was already imported with a different "

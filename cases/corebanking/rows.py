@@ -1,35 +1,31 @@
-"""Import card accounts and transactions from the bank's core system (docs/import-format.md).
+"""The core system's CSV formats: reading a file and parsing its rows into typed rows or a list
+of `RowError`s (docs/import-format.md).
 
 Parsing and writing are separate steps so that a file is checked completely before anything is
-written: `parse_accounts` / `parse_transactions` turn CSV lines into typed rows or a list of
-`RowError`s, and `accounts_import` / `transactions_import` write the rows in one transaction.
-Both imports are idempotent by the bank's reference.
+written: `parse_accounts` / `parse_transactions` here, then `accounts_import` /
+`transactions_import` in `cases.corebanking.imports`, in one transaction. Both imports are
+idempotent by the bank's reference.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from django.db import connection, transaction
 from django.db.models import TextChoices
 from django.utils import timezone
 
 from cases.models import (
     AccountStatus,
-    CardAccount,
     Category,
-    ImportRun,
     Product,
-    Transaction,
     TransactionKind,
 )
 
@@ -313,7 +309,7 @@ def _days(value: str) -> int:
     return days
 
 
-def _account_columns(today: date) -> list[_Column]:
+def account_columns(today: date) -> list[_Column]:
     money = _money()
     return [
         _Column("account_reference", "bank_reference", _reference(40)),
@@ -337,7 +333,7 @@ def _account_columns(today: date) -> list[_Column]:
     ]
 
 
-def _transaction_columns(today: date) -> list[_Column]:
+def transaction_columns(today: date) -> list[_Column]:
     return [
         _Column("transaction_reference", "bank_reference", _reference(60)),
         _Column("account_reference", "account_reference", _reference(40)),
@@ -358,7 +354,7 @@ class _ParsedRow:
     values: dict[str, Any]
 
 
-def _parse_rows(
+def parse_rows(
     lines: Iterable[str], columns: list[_Column], *, reference_column: str
 ) -> tuple[list[_ParsedRow], list[RowError]]:
     """Check the header and every cell; rows come back only where every cell is good."""
@@ -369,7 +365,7 @@ def _parse_rows(
         raise ImportFileError("The file is empty: expected a header row.") from None
     except csv.Error as error:
         raise ImportFileError(f"line 1: not valid CSV ({error}).") from None
-    _check_header(header, columns)
+    check_header(header, columns)
 
     rows: list[_ParsedRow] = []
     errors: list[RowError] = []
@@ -422,7 +418,7 @@ def _parse_rows(
     return rows, errors
 
 
-def _check_header(header: list[str], columns: list[_Column]) -> None:
+def check_header(header: list[str], columns: list[_Column]) -> None:
     known = [column.name for column in columns]
     problems: list[str] = []
     missing = [c.name for c in columns if c.required and c.name not in header]
@@ -447,43 +443,17 @@ def parse_accounts(lines: Iterable[str], *, today: date | None = None) -> Import
     Raises `ImportFileError` for a file that cannot be read as rows at all (bad header).
     """
     today = today or timezone.localdate()
-    parsed, errors = _parse_rows(
-        lines, _account_columns(today), reference_column="account_reference"
-    )
+    parsed, errors = parse_rows(lines, account_columns(today), reference_column="account_reference")
     if errors:
         return ImportResult(rows=[], errors=errors)
     rows = [AccountRow(line=row.line, **row.values) for row in parsed]
     return ImportResult(rows=rows, errors=[])
 
 
-def parse_transactions(
-    lines: Iterable[str], *, today: date | None = None
-) -> ImportResult[TransactionRow]:
-    """Check a transactions CSV, including against accounts and transactions already stored.
-
-    Raises `ImportFileError` for a file that cannot be read as rows at all (bad header).
-    """
-    today = today or timezone.localdate()
-    parsed, errors = _parse_rows(
-        lines, _transaction_columns(today), reference_column="transaction_reference"
-    )
-    rows: list[TransactionRow] = []
-    for row in parsed:
-        sign_error = _sign_error(row.values["kind"], row.values["amount"])
-        if sign_error:
-            errors.append(RowError(row.line, "amount", sign_error))
-        else:
-            rows.append(TransactionRow(line=row.line, **row.values))
-    errors.extend(_conflicts_with_database(rows))
-    if errors:
-        return ImportResult(rows=[], errors=sorted(errors, key=lambda error: error.line))
-    return ImportResult(rows=rows, errors=[])
-
-
 _CREDIT_KINDS = frozenset({TransactionKind.PAYMENT, TransactionKind.REFUND})
 
 
-def _sign_error(kind: str, amount: Decimal) -> str | None:
+def amount_sign_error(kind: str, amount: Decimal) -> str | None:
     if amount == 0:
         return "must not be zero"
     if kind in _CREDIT_KINDS and amount > 0:
@@ -491,190 +461,3 @@ def _sign_error(kind: str, amount: Decimal) -> str | None:
     if kind not in _CREDIT_KINDS and amount < 0:
         return f"a {kind} adds to the balance, so it must be positive (got {amount})"
     return None
-
-
-# --- Database checks and writes --------------------------------------------------------------
-
-
-def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
-    size = min(LOOKUP_SIZE, (connection.features.max_query_params or LOOKUP_SIZE) - 10)
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _account_ids(references: Iterable[str]) -> dict[str, int]:
-    wanted = sorted(set(references))
-    found: dict[str, int] = {}
-    for chunk in _chunks(wanted):
-        found.update(
-            CardAccount.objects.filter(bank_reference__in=chunk).values_list("bank_reference", "id")
-        )
-    return found
-
-
-_TransactionContent = tuple[str, date, str, str, str, Decimal]
-
-
-def _stored_transactions(references: Iterable[str]) -> dict[str, _TransactionContent]:
-    wanted = sorted(set(references))
-    stored: dict[str, _TransactionContent] = {}
-    for chunk in _chunks(wanted):
-        matching = Transaction.objects.filter(bank_reference__in=chunk).values_list(
-            "bank_reference",
-            "account__bank_reference",
-            "posted_on",
-            "description",
-            "category",
-            "kind",
-            "amount",
-        )
-        for reference, account, posted_on, description, category, kind, amount in matching:
-            stored[reference] = (account, posted_on, description, category, kind, amount)
-    return stored
-
-
-_CONTENT_COLUMNS = ("account_reference", "posted_on", "description", "category", "kind", "amount")
-
-
-def _conflicts_with_database(
-    rows: Sequence[TransactionRow],
-    *,
-    account_ids: dict[str, int] | None = None,
-    stored: dict[str, _TransactionContent] | None = None,
-) -> list[RowError]:
-    """Rows naming an unknown account, or re-using a reference for different content."""
-    if account_ids is None:
-        account_ids = _account_ids(row.account_reference for row in rows)
-    if stored is None:
-        stored = _stored_transactions(row.bank_reference for row in rows)
-    errors: list[RowError] = []
-    for row in rows:
-        if row.account_reference not in account_ids:
-            errors.append(
-                RowError(
-                    row.line,
-                    "account_reference",
-                    f"no account {row.account_reference}; import the accounts file first",
-                )
-            )
-        previous = stored.get(row.bank_reference)
-        if previous is not None and previous != row.content():
-            changed = [
-                column
-                for column, old, new in zip(_CONTENT_COLUMNS, previous, row.content(), strict=True)
-                if old != new
-            ]
-            errors.append(
-                RowError(
-                    row.line,
-                    "transaction_reference",
-                    f"{row.bank_reference} was already imported with a different "
-                    f"{', '.join(changed)}; posted transactions cannot change",
-                )
-            )
-    return errors
-
-
-ACCOUNT_FIELDS = tuple(f.name for f in fields(AccountRow) if f.name != "line")
-
-
-@transaction.atomic
-def accounts_import(*, rows: Sequence[AccountRow]) -> ImportSummary:
-    """Create new accounts and bring existing ones up to date, matched by bank reference.
-
-    Only the bank's own fields are written: `holder`, the link a cardholder made by enrolling,
-    is never touched, so a re-import cannot hand an account to someone else or take it away.
-    """
-    references = [row.bank_reference for row in rows]
-    if len(set(references)) != len(references):
-        raise ValueError("accounts_import: the same account reference appears twice.")
-    existing: dict[str, CardAccount] = {}
-    for chunk in _chunks(references):
-        existing.update(
-            (account.bank_reference, account)
-            for account in CardAccount.objects.filter(bank_reference__in=chunk)
-        )
-    now = timezone.now()
-    to_create: list[CardAccount] = []
-    to_update: list[CardAccount] = []
-    for row in rows:
-        values = row.field_values()
-        account = existing.get(row.bank_reference)
-        if account is None:
-            to_create.append(CardAccount(**values))
-            continue
-        if all(getattr(account, name) == value for name, value in values.items()):
-            continue
-        for name, value in values.items():
-            setattr(account, name, value)
-        account.updated_at = now  # bulk_update does not apply auto_now
-        to_update.append(account)
-    CardAccount.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-    CardAccount.objects.bulk_update(
-        to_update, [*ACCOUNT_FIELDS, "updated_at"], batch_size=BATCH_SIZE
-    )
-    return ImportSummary(
-        created=len(to_create),
-        updated=len(to_update),
-        unchanged=len(rows) - len(to_create) - len(to_update),
-    )
-
-
-@transaction.atomic
-def transactions_import(*, rows: Sequence[TransactionRow]) -> ImportSummary:
-    """Store transactions not seen before; ones already stored identically are left alone.
-
-    Posted transactions never change, so a known reference with different content, or an
-    unknown account, rejects the whole batch (`ImportRejected`). This is checked again here,
-    inside the transaction, because the database may have changed since the file was parsed.
-    """
-    references = [row.bank_reference for row in rows]
-    if len(set(references)) != len(references):
-        raise ValueError("transactions_import: the same transaction reference appears twice.")
-    account_ids = _account_ids(row.account_reference for row in rows)
-    stored = _stored_transactions(references)
-    errors = _conflicts_with_database(rows, account_ids=account_ids, stored=stored)
-    if errors:
-        raise ImportRejected(errors)
-    new = [
-        Transaction(
-            account_id=account_ids[row.account_reference],
-            bank_reference=row.bank_reference,
-            posted_on=row.posted_on,
-            description=row.description,
-            category=row.category,
-            kind=row.kind,
-            amount=row.amount,
-        )
-        for row in rows
-        if row.bank_reference not in stored
-    ]
-    Transaction.objects.bulk_create(new, batch_size=BATCH_SIZE)
-    return ImportSummary(created=len(new), updated=0, unchanged=len(rows) - len(new))
-
-
-def import_run_record(
-    *,
-    kind: str,
-    path: Path,
-    operator: str,
-    summary: ImportSummary | None = None,
-    errors: Sequence[RowError] = (),
-) -> ImportRun:
-    """Leave the audit record of an import (or of a refused one)."""
-    try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        digest = ""
-    return ImportRun.objects.create(
-        kind=kind,
-        file_name=str(path)[-255:],
-        file_sha256=digest,
-        operator=operator[:150],
-        succeeded=summary is not None,
-        created=summary.created if summary else 0,
-        updated=summary.updated if summary else 0,
-        unchanged=summary.unchanged if summary else 0,
-        error_count=len(errors),
-        first_errors=[str(error) for error in errors[:20]],
-    )
