@@ -17,7 +17,21 @@ def _time_zone_choices() -> list[tuple[str, str]]:
     return [(zone, zone) for zone in [*_COMMON_ZONES, *rest]]
 
 
-class ProfileForm(forms.ModelForm):
+class ContactHoursMixin:
+    """The hours a person may be contacted: `contact_from` must come before `contact_until`
+    (the profile and the application ask the same question)."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}  # type: ignore[misc]
+        start, end = cleaned.get("contact_from"), cleaned.get("contact_until")
+        if start and end and start >= end:
+            self.add_error(  # type: ignore[attr-defined]
+                "contact_until", _("The start of your contact hours must be before the end.")
+            )
+        return cleaned
+
+
+class ProfileForm(ContactHoursMixin, forms.ModelForm):
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=_time_zone_choices)
 
     class Meta:
@@ -49,12 +63,3 @@ class ProfileForm(forms.ModelForm):
                 _("Enter a phone number of 6 to 15 digits, optionally starting with +.")
             )
         return phone
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        start, end = cleaned.get("contact_from"), cleaned.get("contact_until")
-        if start and end and start >= end:
-            self.add_error(
-                "contact_until", _("The start of your contact hours must be before the end.")
-            )
-        return cleaned

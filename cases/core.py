@@ -20,6 +20,7 @@ from cases.models import (
     HardshipCase,
     Offer,
     OfferStatus,
+    Proposer,
 )
 from plans.calculator import PlanTerms, PlanType, Schedule
 
@@ -165,3 +166,24 @@ def notify_holder(case: HardshipCase, title: str, body: str = "", **params: Any)
 
 def lock_offer(offer: Offer, case: HardshipCase) -> Offer:
     return Offer.objects.select_for_update().get(pk=offer.pk, case=case)
+
+
+def cardholder_request_create(
+    *,
+    case: HardshipCase,
+    actor: User,
+    schedule: Schedule,
+    note: str,
+    supersedes: Offer | None = None,
+) -> Offer:
+    """Record a plan the cardholder asks for, in the application or as a counter-offer."""
+    return Offer.objects.create(
+        case=case,
+        proposer=Proposer.CARDHOLDER,
+        created_by=actor,
+        terms=terms_to_json(schedule.terms),
+        summary=schedule_summary(schedule),
+        rationale=note.strip(),
+        status=OfferStatus.REQUESTED,
+        supersedes=supersedes,
+    )

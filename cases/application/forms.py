@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import ContactHoursMixin
 from accounts.models import ContactChannel
 from cases.forms import VersionedForm
 from cases.models import HardshipDuration, HardshipReason
@@ -184,7 +185,7 @@ class EvidenceForm(forms.Form):
         field.choices = checklist
 
 
-class ContactForm(VersionedForm):
+class ContactForm(ContactHoursMixin, VersionedForm):
     channel = forms.ChoiceField(
         label=_("How should we contact you?"),
         choices=ContactChannel.choices,
@@ -196,15 +197,6 @@ class ContactForm(VersionedForm):
     contact_until = forms.TimeField(
         label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        start, end = cleaned.get("contact_from"), cleaned.get("contact_until")
-        if start and end and start >= end:
-            self.add_error(
-                "contact_until", _("The start of your contact hours must be before the end.")
-            )
-        return cleaned
 
 
 class ChoosePlanForm(VersionedForm):

@@ -20,12 +20,11 @@ from accounts.roles import Perm
 from cases.core import (
     CaseActionRefused,
     bump_version,
+    cardholder_request_create,
     is_holder,
     list_text,
     lock_case,
     record_event,
-    schedule_summary,
-    terms_to_json,
 )
 from cases.models import (
     CardAccount,
@@ -35,7 +34,6 @@ from cases.models import (
     HardshipCase,
     Offer,
     OfferStatus,
-    Proposer,
     StatementLine,
     StatementSection,
 )
@@ -229,15 +227,7 @@ def case_request_plan(
     case = lock_case(case, version=version)
     _editable_draft(case, actor)
     case.offers.filter(status=OfferStatus.REQUESTED).update(status=OfferStatus.WITHDRAWN)
-    offer = Offer.objects.create(
-        case=case,
-        proposer=Proposer.CARDHOLDER,
-        created_by=actor,
-        terms=terms_to_json(schedule.terms),
-        summary=schedule_summary(schedule),
-        rationale=note.strip(),
-        status=OfferStatus.REQUESTED,
-    )
+    offer = cardholder_request_create(case=case, actor=actor, schedule=schedule, note=note)
     case.wizard_step = "review"
     bump_version(case, "wizard_step")
     return offer

@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import AuthenticatedRequest, permission_required
 from accounts.roles import Perm
-from cases.core import CaseActionRefused
+from cases.actions import perform
 from cases.enrolment import services
 from cases.enrolment.forms import CardReleaseForm, EnrolmentForm
 from cases.enrolment.selectors import cards_with_linking_failures, linking_attempts_for
@@ -81,19 +82,14 @@ def card_linking_release(request: AuthenticatedRequest, account_id: int) -> Http
     account = CardAccount.objects.filter(pk=account_id).first()
     if account is None:
         raise Http404
-    form = CardReleaseForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise CaseActionRefused(_("Say how you checked that the caller is the cardholder."))
-        services.card_linking_release(
-            account=account, actor=request.user, note=form.cleaned_data["note"]
-        )
-    except CaseActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(
-            request,
-            _("The card ending %(last4)s can be linked online again.")
-            % {"last4": account.card_last4},
-        )
-    return redirect("cases:card_linking")
+    return perform(
+        request,
+        CardReleaseForm(request.POST),
+        lambda data: services.card_linking_release(
+            account=account, actor=request.user, note=data["note"]
+        ),
+        invalid=_("Say how you checked that the caller is the cardholder."),
+        done=_("The card ending %(last4)s can be linked online again.")
+        % {"last4": account.card_last4},
+        back=reverse("cases:card_linking"),
+    )

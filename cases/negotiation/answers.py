@@ -17,12 +17,11 @@ from cases.conversation import message_post
 from cases.core import (
     CaseActionRefused,
     bump_version,
+    cardholder_request_create,
     lock_case,
     lock_offer,
     record_event,
     run_transition,
-    schedule_summary,
-    terms_to_json,
 )
 from cases.models import (
     CaseStatus,
@@ -30,7 +29,6 @@ from cases.models import (
     Message,
     Offer,
     OfferStatus,
-    Proposer,
 )
 from plans.calculator import Schedule
 
@@ -119,15 +117,8 @@ def offer_counter(
     from_status = run_transition(case, "return_to_review")
     offer.status = OfferStatus.SUPERSEDED
     offer.save(update_fields=["status"])
-    counter = Offer.objects.create(
-        case=case,
-        proposer=Proposer.CARDHOLDER,
-        created_by=actor,
-        terms=terms_to_json(schedule.terms),
-        summary=schedule_summary(schedule),
-        rationale=note.strip(),
-        status=OfferStatus.REQUESTED,
-        supersedes=offer,
+    counter = cardholder_request_create(
+        case=case, actor=actor, schedule=schedule, note=note, supersedes=offer
     )
     bump_version(case, "status")
     record_event(

@@ -16,11 +16,13 @@ from accounts.access import AuthenticatedRequest, permission_required
 from accounts.models import User
 from accounts.roles import Perm
 from cases import negotiation, selectors
+from cases.actions import perform
 from cases.application.evidence import EVIDENCE_KINDS
 from cases.application.forms import statement_label
 from cases.calculator_text import translate_error, translate_message
 from cases.conversation import message_post
-from cases.core import CaseActionRefused
+from cases.core import CaseActionRefused, CaseChanged
+from cases.forms import VersionedForm
 from cases.models import (
     MESSAGE_STATUSES,
     CaseStatus,
@@ -148,12 +150,14 @@ def _version(request: AuthenticatedRequest) -> int:
 @require_POST
 def claim(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     case = _staff_case(request, case_id)
-    try:
-        case_claim(case=case, actor=request.user, version=_version(request))
-    except CaseActionRefused as refusal:
-        return _refused(request, case, refusal)
-    messages.success(request, _("The case is yours."))
-    return redirect("cases:review", case_id=case.pk)
+    return perform(
+        request,
+        VersionedForm(request.POST),
+        lambda data: case_claim(case=case, actor=request.user, version=data["version"]),
+        invalid=str(CaseChanged()),
+        done=_("The case is yours."),
+        back=reverse("cases:review", args=[case.pk]),
+    )
 
 
 @permission_required(Perm.ASSIGN_CASES)
@@ -351,15 +355,14 @@ def contact(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
 def message(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     """Staff write to the cardholder from the review page; the answer lands back here."""
     case = _staff_case(request, case_id)
-    form = StaffMessageForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, case, CaseActionRefused(_("Write a message before sending.")))
-    try:
-        message_post(case=case, author=request.user, body=form.cleaned_data["body"])
-    except CaseActionRefused as refusal:
-        return _refused(request, case, refusal)
-    messages.success(request, _("Message sent."))
-    return redirect(reverse("cases:review", args=[case.pk]) + "#msg-h")
+    return perform(
+        request,
+        StaffMessageForm(request.POST),
+        lambda data: message_post(case=case, author=request.user, body=data["body"]),
+        invalid=_("Write a message before sending."),
+        done=_("Message sent."),
+        back=reverse("cases:review", args=[case.pk]) + "#msg-h",
+    )
 
 
 @permission_required(Perm.WORK_CASES)
@@ -369,16 +372,16 @@ def document_review(request: AuthenticatedRequest, case_id: int, document_id: in
     document = case.documents.filter(pk=document_id).first()
     if document is None:
         raise Http404
-    form = DocumentReviewForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, case, CaseActionRefused(_("Choose accept or reject.")))
-    try:
-        negotiation.document_review(
+    return perform(
+        request,
+        DocumentReviewForm(request.POST),
+        lambda data: negotiation.document_review(
             document=document,
             actor=request.user,
-            accepted=form.cleaned_data["decision"] == "accept",
-            reason=form.cleaned_data["reason"],
-        )
-    except CaseActionRefused as refusal:
-        return _refused(request, case, refusal)
-    return redirect("cases:review", case_id=case.pk)
+            accepted=data["decision"] == "accept",
+            reason=data["reason"],
+        ),
+        invalid=_("Choose accept or reject."),
+        done="",
+        back=reverse("cases:review", args=[case.pk]),
+    )

@@ -18,10 +18,11 @@ from accounts import selectors as account_selectors
 from accounts.access import AuthenticatedRequest, permission_required
 from accounts.roles import Perm
 from cases import negotiation, planning, selectors
+from cases.actions import perform
 from cases.calculator_text import translate_error
 from cases.conversation import message_post
 from cases.core import CaseActionRefused, CaseChanged
-from cases.documents import UploadRejected, served_name
+from cases.documents import served_name
 from cases.models import (
     MESSAGE_STATUSES,
     CaseStatus,
@@ -185,22 +186,16 @@ def _case_page(
 @require_POST
 def case_withdraw(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     case = _holder_case(request, case_id)
-    form = WithdrawForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, str(CaseChanged()))
-        return redirect(case.get_absolute_url())
-    try:
-        services.case_withdraw(
-            case=case,
-            actor=request.user,
-            version=form.cleaned_data["version"],
-            reason=form.cleaned_data["reason"],
-        )
-    except CaseActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, _("Your case has been withdrawn."))
-    return redirect(case.get_absolute_url())
+    return perform(
+        request,
+        WithdrawForm(request.POST),
+        lambda data: services.case_withdraw(
+            case=case, actor=request.user, version=data["version"], reason=data["reason"]
+        ),
+        invalid=str(CaseChanged()),
+        done=_("Your case has been withdrawn."),
+        back=case.get_absolute_url(),
+    )
 
 
 @permission_required(Perm.USE_PORTAL)
@@ -208,24 +203,15 @@ def case_withdraw(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
 def message_send(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     """The cardholder writes to the team (staff write from their review page)."""
     case = _holder_case(request, case_id)
-    form = MessageForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            message_post(
-                case=case,
-                author=request.user,
-                body=form.cleaned_data["body"],
-                attachment=form.cleaned_data.get("attachment"),
-            )
-        except (CaseActionRefused, UploadRejected) as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, _("Message sent."))
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-    return redirect(reverse("cases:detail", args=[case.pk]) + "#messages")
+    return perform(
+        request,
+        MessageForm(request.POST, request.FILES),
+        lambda data: message_post(
+            case=case, author=request.user, body=data["body"], attachment=data.get("attachment")
+        ),
+        done=_("Message sent."),
+        back=reverse("cases:detail", args=[case.pk]) + "#messages",
+    )
 
 
 @permission_required(Perm.USE_PORTAL, Perm.WORK_CASES)
@@ -331,42 +317,33 @@ def offer_counter(request: AuthenticatedRequest, case_id: int, offer_id: int) ->
 @require_POST
 def reply(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     case = _holder_case(request, case_id)
-    form = ReplyForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Write your answer before sending."))
-        return redirect(case.get_absolute_url())
-    try:
-        case_reply(
+    return perform(
+        request,
+        ReplyForm(request.POST, request.FILES),
+        lambda data: case_reply(
             case=case,
             actor=request.user,
-            version=form.cleaned_data["version"],
-            body=form.cleaned_data["body"],
-            attachment=form.cleaned_data.get("attachment"),
-        )
-    except (CaseActionRefused, UploadRejected) as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, _("Thank you. Your case is back with our team."))
-    return redirect(case.get_absolute_url())
+            version=data["version"],
+            body=data["body"],
+            attachment=data.get("attachment"),
+        ),
+        invalid=_("Write your answer before sending."),
+        done=_("Thank you. Your case is back with our team."),
+        back=case.get_absolute_url(),
+    )
 
 
 @permission_required(Perm.USE_PORTAL)
 @require_POST
 def appeal(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     case = _holder_case(request, case_id)
-    form = AppealForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Tell us why you are appealing."))
-        return redirect(case.get_absolute_url())
-    try:
-        case_appeal(
-            case=case,
-            actor=request.user,
-            version=form.cleaned_data["version"],
-            reason=form.cleaned_data["reason"],
-        )
-    except CaseActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, _("Your appeal was sent to a supervisor."))
-    return redirect(case.get_absolute_url())
+    return perform(
+        request,
+        AppealForm(request.POST),
+        lambda data: case_appeal(
+            case=case, actor=request.user, version=data["version"], reason=data["reason"]
+        ),
+        invalid=_("Tell us why you are appealing."),
+        done=_("Your appeal was sent to a supervisor."),
+        back=case.get_absolute_url(),
+    )
