@@ -10,7 +10,6 @@ account and its transactions tell the same story.
 from __future__ import annotations
 
 import calendar
-import enum
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,6 +21,35 @@ from django.utils import timezone
 
 from accounts.demo import register_seeder
 from accounts.models import User
+from cases.corebanking.demo_people import (
+    ACCOUNT_PREFIX,
+    APR,
+    BUSINESS_BILLS,
+    BUSINESS_HABITS,
+    BUSINESS_RATE,
+    CASH,
+    CASH_FEE_SHARE,
+    CASH_RATE,
+    CHARGED_OFF_AFTER_DAYS,
+    DAILY_RATE,
+    DEMO_ACCOUNTS,
+    DEMO_CARDHOLDER_EMAIL,
+    DISCRETIONARY_RATE,
+    ENROLMENT_CARD_LAST4,
+    ESSENTIAL_RATE,
+    LATE_FEE_SHARE,
+    LI_WEI_BIRTH_DATE,
+    LI_WEI_ID_LAST4,
+    MINIMUM_SHARE,
+    PENALTY_DAILY_RATE,
+    PERSONAL_BILLS,
+    PERSONAL_HABITS,
+    STATEMENT_DAYS_BEFORE_DUE,
+    SUSPENDED_AFTER_DAYS,
+    DemoAccount,
+    Merchant,
+    Phase,
+)
 from cases.corebanking.imports import accounts_import, transaction_contents, transactions_import
 from cases.corebanking.rows import CENT, AccountRow, TransactionRow
 from cases.models import (
@@ -33,190 +61,6 @@ from cases.models import (
     TransactionKind,
 )
 
-DEMO_CARDHOLDER_EMAIL = "cardholder@demo.example"
-ACCOUNT_PREFIX = "DEMO-ACC-"
-ENROLMENT_CARD_LAST4 = "8841"
-LI_WEI_BIRTH_DATE = date(1988, 5, 17)
-LI_WEI_ID_LAST4 = "0423"
-
-APR = Decimal("18.25")  # 0.05% a day, the usual rate on Chinese credit cards
-DAILY_RATE = Decimal("0.0005")
-PENALTY_DAILY_RATE = Decimal("0.00025")  # on top of interest once a payment is missed
-LATE_FEE_SHARE = Decimal("0.05")  # late-payment charge: 5% of the unpaid minimum
-CASH_FEE_SHARE = Decimal("0.01")  # cash-advance fee: 1%, at least 10 yuan
-MINIMUM_SHARE = Decimal("0.10")  # minimum payment: 10% of principal plus interest and fees
-STATEMENT_DAYS_BEFORE_DUE = 20
-SUSPENDED_AFTER_DAYS = 35  # the bank stops new spending once this far behind
-CHARGED_OFF_AFTER_DAYS = 180
-
-
-@dataclass(frozen=True)
-class _DemoAccount:
-    number: int
-    holder_name: str
-    product: Product
-    days_past_due: int
-    credit_limit: int
-    card_last4: str
-    pays_in_full: bool = False
-    #: Days of cutting back before the first missed payment (or before today, if none).
-    struggling_days: int = 90
-    belongs_to_li_wei: bool = False
-    linked: bool = False
-
-    @property
-    def reference(self) -> str:
-        return f"{ACCOUNT_PREFIX}{self.number:04d}"
-
-
-_P, _B = Product.PERSONAL, Product.SMALL_BUSINESS
-DEMO_ACCOUNTS: tuple[_DemoAccount, ...] = (
-    # The demo cardholder's two enrolled cards, and a third one the demo enrols live.
-    _DemoAccount(1, "Li Wei", _P, 45, 30_000, "3307", belongs_to_li_wei=True, linked=True),
-    _DemoAccount(2, "Li Wei", _B, 95, 80_000, "5126", belongs_to_li_wei=True, linked=True),
-    _DemoAccount(3, "Li Wei", _P, 9, 20_000, ENROLMENT_CARD_LAST4, belongs_to_li_wei=True),
-    # Other, fictional holders: at least one account in every arrears bucket.
-    _DemoAccount(4, "Zhao Lei", _P, 0, 50_000, "2290", pays_in_full=True, struggling_days=0),
-    _DemoAccount(5, "Sun Li", _B, 0, 150_000, "6718", struggling_days=0),
-    _DemoAccount(6, "Zhou Qiang", _P, 0, 12_000, "4053", struggling_days=60),
-    _DemoAccount(7, "Wu Hong", _P, 5, 20_000, "9136"),
-    _DemoAccount(8, "Xu Ming", _B, 21, 100_000, "1874"),
-    _DemoAccount(9, "Hu Jun", _P, 33, 15_000, "5521"),
-    _DemoAccount(10, "Guo Ying", _B, 52, 60_000, "0386"),
-    _DemoAccount(11, "He Ping", _P, 64, 25_000, "7702"),
-    _DemoAccount(12, "Gao Yan", _B, 81, 120_000, "3468"),
-    _DemoAccount(13, "Lin Tao", _P, 128, 40_000, "8195"),
-    _DemoAccount(14, "Luo Na", _P, 160, 10_000, "2647"),
-    _DemoAccount(15, "Zheng Hui", _P, 212, 18_000, "6009"),
-    _DemoAccount(16, "Liang Bo", _B, 245, 200_000, "1532"),
-    _DemoAccount(17, "Song Jia", _P, 0, 70_000, "4480", pays_in_full=True, struggling_days=0),
-    _DemoAccount(18, "Tang Xin", _B, 3, 35_000, "7261"),
-)
-
-
-# --- Spending habits -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Merchant:
-    name: str
-    low: int  # yuan
-    high: int
-
-
-@dataclass(frozen=True)
-class _Habit:
-    category: Category
-    tenths_per_month: int  # 80 = about 8 times a month
-    merchants: tuple[_Merchant, ...]
-    essential: bool = False  # essentials are the last thing people cut
-
-
-@dataclass(frozen=True)
-class _Bill:
-    category: Category
-    merchant: _Merchant
-    essential: bool = True
-
-
-_M = _Merchant
-_GROCERIES = _Habit(
-    Category.GROCERIES,
-    80,
-    (
-        _M("Hema Fresh (盒马鲜生)", 60, 420),
-        _M("Yonghui Superstores (永辉超市)", 50, 380),
-        _M("RT-Mart (大润发)", 80, 460),
-        _M("Dingdong Maicai (叮咚买菜)", 40, 220),
-    ),
-    essential=True,
-)
-_DINING = _Habit(
-    Category.DINING,
-    150,
-    (
-        _M("Meituan Waimai (美团外卖)", 25, 95),
-        _M("Luckin Coffee (瑞幸咖啡)", 12, 45),
-        _M("Haidilao Hot Pot (海底捞)", 180, 520),
-        _M("Xiabu Xiabu (呷哺呷哺)", 60, 160),
-        _M("Ele.me (饿了么)", 25, 90),
-    ),
-)
-_TRANSPORT = _Habit(
-    Category.TRANSPORT,
-    80,
-    (
-        _M("DiDi Chuxing (滴滴出行)", 14, 85),
-        _M("Metro card top-up (地铁充值)", 50, 100),
-        _M("Sinopec fuel (中国石化)", 220, 480),
-    ),
-    essential=True,
-)
-_SHOPPING = _Habit(
-    Category.SHOPPING,
-    70,
-    (
-        _M("JD.com (京东)", 60, 900),
-        _M("Taobao (淘宝)", 30, 420),
-        _M("Tmall (天猫)", 50, 700),
-        _M("Uniqlo (优衣库)", 79, 500),
-    ),
-)
-_ENTERTAINMENT = _Habit(
-    Category.ENTERTAINMENT,
-    15,
-    (
-        _M("Wanda Cinemas (万达影城)", 45, 160),
-        _M("Damai concert tickets (大麦)", 180, 680),
-        _M("Party World KTV (钱柜KTV)", 120, 460),
-    ),
-)
-_HEALTH = _Habit(Category.HEALTH, 8, (_M("Dashenlin Pharmacy (大参林)", 30, 420),), essential=True)
-_TRAVEL = _Habit(Category.TRAVEL, 3, (_M("Trip.com (携程)", 600, 3800),))
-_SUPPLIES = _Habit(
-    Category.BUSINESS,
-    70,
-    (
-        _M("1688.com wholesale (1688批发)", 800, 9000),
-        _M("SF Express (顺丰速运)", 20, 380),
-        _M("Deli office supplies (得力办公)", 60, 900),
-        _M("JD Enterprise purchasing (京东企业购)", 300, 4800),
-    ),
-)
-_CASH = _Habit(Category.CASH, 2, (_M("ATM cash withdrawal (ATM取现)", 500, 3000),))
-
-_PERSONAL_HABITS = (_GROCERIES, _DINING, _TRANSPORT, _SHOPPING, _ENTERTAINMENT, _HEALTH, _TRAVEL)
-_BUSINESS_HABITS = (_SUPPLIES, _DINING, _TRANSPORT, _GROCERIES, _SHOPPING)
-_PERSONAL_BILLS = (
-    _Bill(Category.UTILITIES, _M("State Grid electricity (国家电网)", 120, 380)),
-    _Bill(Category.UTILITIES, _M("China Mobile (中国移动)", 88, 158)),
-    _Bill(Category.UTILITIES, _M("Piped gas (燃气费)", 40, 160)),
-    _Bill(Category.ENTERTAINMENT, _M("iQIYI VIP membership (爱奇艺)", 25, 25), essential=False),
-)
-_BUSINESS_BILLS = (
-    _Bill(Category.UTILITIES, _M("China Telecom business broadband (中国电信)", 199, 199)),
-    _Bill(Category.UTILITIES, _M("State Grid electricity, shop (国家电网)", 600, 2400)),
-    _Bill(Category.BUSINESS, _M("Alibaba Cloud (阿里云)", 300, 1600)),
-)
-
-
-class _Phase(enum.Enum):
-    HEALTHY = "healthy"
-    STRUGGLING = "struggling"
-    IN_ARREARS = "in arrears"
-    SUSPENDED = "suspended"
-    CHARGED_OFF = "charged off"
-
-
-# How often each kind of spending happens, in percent of its healthy rate.
-_ESSENTIAL_RATE = {_Phase.HEALTHY: 100, _Phase.STRUGGLING: 85, _Phase.IN_ARREARS: 60}
-_DISCRETIONARY_RATE = {_Phase.HEALTHY: 100, _Phase.STRUGGLING: 20, _Phase.IN_ARREARS: 10}
-_BUSINESS_RATE = {_Phase.HEALTHY: 100, _Phase.STRUGGLING: 55, _Phase.IN_ARREARS: 30}
-_CASH_RATE = {_Phase.HEALTHY: 100, _Phase.STRUGGLING: 1500, _Phase.IN_ARREARS: 1200}
-
-
-# --- Simulation ------------------------------------------------------------------------------
-
 
 def _add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
@@ -224,7 +68,7 @@ def _add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _yuan(rng: random.Random, merchant: _Merchant, scale_percent: int) -> Decimal:
+def _yuan(rng: random.Random, merchant: Merchant, scale_percent: int) -> Decimal:
     cents = rng.randint(merchant.low * 100, merchant.high * 100) * scale_percent // 100
     return (Decimal(cents) / 100).quantize(CENT)
 
@@ -301,7 +145,7 @@ _PAYMENT_DESCRIPTIONS = (
 )
 
 
-def _simulate(spec: _DemoAccount, *, today: date, rng: random.Random) -> _Ledger:
+def _simulate(spec: DemoAccount, *, today: date, rng: random.Random) -> _Ledger:
     arrears_start = today - timedelta(days=spec.days_past_due) if spec.days_past_due else None
     struggling_from = (arrears_start or today) - timedelta(days=spec.struggling_days)
     # Due dates fall on the same day each month; in arrears, the first missed one is day 1.
@@ -314,17 +158,17 @@ def _simulate(spec: _DemoAccount, *, today: date, rng: random.Random) -> _Ledger
     months = min(12, max(rng.randint(8, 12), needed_months))
     start = min(day for day in statements if day >= _add_months(today, -months))
 
-    def phase_on(day: date) -> _Phase:
+    def phase_on(day: date) -> Phase:
         if arrears_start is None or day < arrears_start:
-            return _Phase.STRUGGLING if day >= struggling_from else _Phase.HEALTHY
+            return Phase.STRUGGLING if day >= struggling_from else Phase.HEALTHY
         behind = (day - arrears_start).days
         if behind >= CHARGED_OFF_AFTER_DAYS:
-            return _Phase.CHARGED_OFF
-        return _Phase.SUSPENDED if behind >= SUSPENDED_AFTER_DAYS else _Phase.IN_ARREARS
+            return Phase.CHARGED_OFF
+        return Phase.SUSPENDED if behind >= SUSPENDED_AFTER_DAYS else Phase.IN_ARREARS
 
     business = spec.product == Product.SMALL_BUSINESS
-    habits = _BUSINESS_HABITS if business else _PERSONAL_HABITS
-    bills = _BUSINESS_BILLS if business else _PERSONAL_BILLS
+    habits = BUSINESS_HABITS if business else PERSONAL_HABITS
+    bills = BUSINESS_BILLS if business else PERSONAL_BILLS
     bill_days = [rng.randint(1, 28) for _ in bills]
     habit_percent = rng.randint(60, 110)  # some people simply use their card more
     scale_percent = max(40, min(250, spec.credit_limit * 100 // (120_000 if business else 40_000)))
@@ -343,7 +187,7 @@ def _simulate(spec: _DemoAccount, *, today: date, rng: random.Random) -> _Ledger
     for offset in range((today - start).days + 1):
         day = start + timedelta(days=offset)
         phase = phase_on(day)
-        if phase == _Phase.CHARGED_OFF:
+        if phase == Phase.CHARGED_OFF:
             break  # charged off: the balance is frozen and passed to collections
 
         if day in statements:
@@ -387,9 +231,9 @@ def _simulate(spec: _DemoAccount, *, today: date, rng: random.Random) -> _Ledger
             )
 
         if day == payment_day:
-            if phase == _Phase.HEALTHY and spec.pays_in_full:
+            if phase == Phase.HEALTHY and spec.pays_in_full:
                 amount = statement_balance
-            elif phase == _Phase.HEALTHY:
+            elif phase == Phase.HEALTHY:
                 # A revolver pays down to about the balance they usually carry.
                 carried = revolving_target * rng.randint(85, 115) / 100
                 amount = max(statement_minimum, (statement_balance - carried).quantize(CENT))
@@ -407,22 +251,22 @@ def _simulate(spec: _DemoAccount, *, today: date, rng: random.Random) -> _Ledger
                 -amount,
             )
 
-        if phase == _Phase.SUSPENDED:
+        if phase == Phase.SUSPENDED:
             continue
         for bill, bill_day in zip(bills, bill_days, strict=True):
-            if day.day == bill_day and (bill.essential or phase == _Phase.HEALTHY):
+            if day.day == bill_day and (bill.essential or phase == Phase.HEALTHY):
                 _spend(ledger, day, bill.category, bill.merchant, limit, rng, scale_percent)
         for habit in habits:
             if habit.category == Category.BUSINESS:
-                rate = _BUSINESS_RATE[phase]
+                rate = BUSINESS_RATE[phase]
             elif habit.essential:
-                rate = _ESSENTIAL_RATE[phase]
+                rate = ESSENTIAL_RATE[phase]
             else:
-                rate = _DISCRETIONARY_RATE[phase]
+                rate = DISCRETIONARY_RATE[phase]
             if rng.randrange(300 * 100 * 100) < habit.tenths_per_month * rate * habit_percent:
                 merchant = rng.choice(habit.merchants)
                 _spend(ledger, day, habit.category, merchant, limit, rng, scale_percent)
-        if rng.randrange(300 * 100) < _CASH.tenths_per_month * _CASH_RATE[phase]:
+        if rng.randrange(300 * 100) < CASH.tenths_per_month * CASH_RATE[phase]:
             _withdraw_cash(ledger, day, limit, rng, scale_percent)
 
     ledger.next_due = min(due for due in due_dates if due > today)
@@ -433,7 +277,7 @@ def _spend(
     ledger: _Ledger,
     day: date,
     category: Category,
-    merchant: _Merchant,
+    merchant: Merchant,
     limit: Decimal,
     rng: random.Random,
     scale_percent: int,
@@ -449,7 +293,7 @@ def _withdraw_cash(
     amount = Decimal(max(3, rng.randint(5, 20) * scale_percent // 100) * 100)
     fee = max(Decimal("10.00"), (amount * CASH_FEE_SHARE).quantize(CENT))
     if ledger.principal + amount + fee <= limit:
-        merchant = _CASH.merchants[0].name
+        merchant = CASH.merchants[0].name
         ledger.post(day, merchant, Category.CASH, TransactionKind.CASH_ADVANCE, amount)
         ledger.post(day, "Cash advance fee (取现手续费)", Category.FEES, TransactionKind.FEE, fee)
 
@@ -457,7 +301,7 @@ def _withdraw_cash(
 # --- Seeding ---------------------------------------------------------------------------------
 
 
-def _account_row(spec: _DemoAccount, ledger: _Ledger, *, rng: random.Random) -> AccountRow:
+def _account_row(spec: DemoAccount, ledger: _Ledger, *, rng: random.Random) -> AccountRow:
     if spec.belongs_to_li_wei:
         birth_date, id_last4 = LI_WEI_BIRTH_DATE, LI_WEI_ID_LAST4
     else:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from cases.models import AuthorityLimit, NegotiationPolicy
-from cases.policy.services import (
+from cases.policy.validation import (
     AUTHORITY_FIELDS,
     AUTHORITY_RANGES,
     AUTHORITY_ROLES,

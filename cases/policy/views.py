@@ -25,17 +25,19 @@ from cases.models import AuthorityLimit, NegotiationPolicy, PolicyChange, Policy
 from cases.policy.forms import PolicyDecisionForm, PolicyPage
 from cases.policy.rules import current_policy
 from cases.policy.services import (
-    AUTHORITY_ROLES,
-    BASELINE_REASON,
-    POLICY_SCOPE,
-    PolicyRejected,
-    current_authority_limit_rows,
     pending_policy_change,
     policy_approvers,
     policy_change_approve,
     policy_change_propose,
     policy_change_reject,
     policy_change_withdraw,
+)
+from cases.policy.validation import (
+    AUTHORITY_ROLES,
+    BASELINE_REASON,
+    POLICY_SCOPE,
+    PolicyRejected,
+    current_authority_limit_rows,
     policy_check,
 )
 

@@ -15,14 +15,12 @@ from accounts.models import User
 from cases.models import AuthorityLimit, NegotiationPolicy, PolicyChange, PolicyChangeStatus
 from cases.policy.rules import authority_limits, current_policy
 from cases.policy.services import (
-    PolicyRejected,
-    current_authority_limit_rows,
     policy_change_approve,
     policy_change_propose,
     policy_change_reject,
     policy_change_withdraw,
-    policy_fingerprint,
 )
+from cases.policy.validation import PolicyRejected, current_authority_limit_rows, policy_fingerprint
 
 pytestmark = pytest.mark.django_db
 

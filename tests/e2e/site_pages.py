@@ -140,11 +140,8 @@ def populated_site() -> Site:
     )
 
     from cases.policy.rules import current_policy
-    from cases.policy.services import (
-        current_authority_limit_rows,
-        policy_change_propose,
-        policy_fingerprint,
-    )
+    from cases.policy.services import policy_change_propose
+    from cases.policy.validation import current_authority_limit_rows, policy_fingerprint
 
     policy_change_propose(
         actor=other_admin,
