@@ -112,7 +112,7 @@ def apply(request: AuthenticatedRequest, case_id: int, step: str) -> HttpRespons
         messages.info(request, _("This application has already been submitted."))
         return redirect(case.get_absolute_url())
     if selectors.stale_draft(case):
-        return render(request, "cases/draft_expired.html", {"case": case}, status=410)
+        return render(request, "cases/application/draft_expired.html", {"case": case}, status=410)
     handler = {
         "reason": _step_reason,
         "money": _step_money,
@@ -149,7 +149,7 @@ def _step_reason(request: AuthenticatedRequest, case: HardshipCase) -> HttpRespo
             own_words=data["own_words"],
         )
         return _next(case, "reason")
-    return render(request, "cases/apply_reason.html", _wizard_context(case, "reason", form=form))
+    return render(request, "cases/application/apply_reason.html", _wizard_context(case, "reason", form=form))
 
 
 def _statement_initial(case: HardshipCase) -> dict[str, Any]:
@@ -241,7 +241,7 @@ def _step_money(request: AuthenticatedRequest, case: HardshipCase) -> HttpRespon
         return _next(case, "money")
     return render(
         request,
-        "cases/apply_money.html",
+        "cases/application/apply_money.html",
         _wizard_context(case, "money", form=form, hints=bool(hints)),
     )
 
@@ -265,7 +265,7 @@ def statement_totals(request: AuthenticatedRequest, case_id: int) -> HttpRespons
     )
     return render(
         request,
-        "cases/partials/statement_totals.html",
+        "cases/application/statement_totals.html",
         {"form": form, "affordability": affordability, "flags": flags},
     )
 
@@ -294,7 +294,7 @@ def _step_evidence(request: AuthenticatedRequest, case: HardshipCase) -> HttpRes
     provided = {document.evidence_kind for document in documents}
     return render(
         request,
-        "cases/apply_evidence.html",
+        "cases/application/apply_evidence.html",
         _wizard_context(
             case,
             "evidence",
@@ -323,7 +323,7 @@ def _step_contact(request: AuthenticatedRequest, case: HardshipCase) -> HttpResp
             contact_until=form.cleaned_data["contact_until"],
         )
         return _next(case, "contact")
-    return render(request, "cases/apply_contact.html", _wizard_context(case, "contact", form=form))
+    return render(request, "cases/application/apply_contact.html", _wizard_context(case, "contact", form=form))
 
 
 def _step_options(request: AuthenticatedRequest, case: HardshipCase) -> HttpResponse:
@@ -359,7 +359,7 @@ def _step_options(request: AuthenticatedRequest, case: HardshipCase) -> HttpResp
             return _next(case, "options")
     return render(
         request,
-        "cases/apply_options.html",
+        "cases/application/apply_options.html",
         _wizard_context(
             case,
             "options",
@@ -390,7 +390,7 @@ def _step_review(request: AuthenticatedRequest, case: HardshipCase) -> HttpRespo
     statement = selectors.statement_of(case)
     return render(
         request,
-        "cases/apply_review.html",
+        "cases/application/apply_review.html",
         _wizard_context(
             case,
             "review",

@@ -56,7 +56,7 @@ def enrol(request: AuthenticatedRequest) -> HttpResponse:
                 _("Your card ending %(last4)s is now linked.") % {"last4": account.card_last4},
             )
             return redirect("cases:portal")
-    return render(request, "cases/enrol.html", {"form": form})
+    return render(request, "cases/enrolment/enrol.html", {"form": form})
 
 
 @permission_required(Perm.WORK_CASES)
@@ -67,7 +67,7 @@ def card_linking(request: AuthenticatedRequest) -> HttpResponse:
     attempts = linking_attempts_for(accounts=list(page.object_list))
     return render(
         request,
-        "cases/staff/card_linking.html",
+        "cases/enrolment/card_linking.html",
         {
             "page": page,
             "cards": [(account, attempts.get(account.pk, [])) for account in page.object_list],

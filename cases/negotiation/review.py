@@ -79,7 +79,7 @@ def _recommendations(
 @require_GET
 def review(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     case = _staff_case(request, case_id)
-    return render(request, "cases/staff/review.html", _review_context(request, case))
+    return render(request, "cases/negotiation/review.html", _review_context(request, case))
 
 
 def _review_context(
@@ -182,7 +182,7 @@ def assign(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
 
 def _invalid(request: AuthenticatedRequest, case: HardshipCase, **forms: Any) -> HttpResponse:
     return render(
-        request, "cases/staff/review.html", _review_context(request, case, **forms), status=200
+        request, "cases/negotiation/review.html", _review_context(request, case, **forms), status=200
     )
 
 

@@ -38,7 +38,7 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
         request.GET.get("page")
     )
     context = {"form": form, "page": page, "querystring": _querystring(request)}
-    template = "cases/staff/queue_results.html" if request.htmx else "cases/staff/queue.html"
+    template = "cases/negotiation/queue_results.html" if request.htmx else "cases/negotiation/queue.html"
     return render(request, template, context)
 
 
@@ -56,7 +56,7 @@ def approvals(request: AuthenticatedRequest) -> HttpResponse:
     )
     return render(
         request,
-        "cases/staff/approvals.html",
+        "cases/negotiation/approvals.html",
         {
             "page": page,
             "items": [
@@ -122,4 +122,4 @@ def open_for_cardholder(request: AuthenticatedRequest) -> HttpResponse:
                     request, _("Case %(reference)s opened.") % {"reference": case.reference}
                 )
                 return redirect(case.get_absolute_url())
-    return render(request, "cases/open_for_cardholder.html", {"form": form})
+    return render(request, "cases/negotiation/open_for_cardholder.html", {"form": form})

@@ -50,7 +50,7 @@ def portal(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     return render(
         request,
-        "cases/portal.html",
+        "cases/portal/portal.html",
         {
             "accounts": selectors.dashboard_accounts(user=user),
             **account_selectors.notifications_for(user=user),
@@ -72,7 +72,7 @@ def account_detail(request: AuthenticatedRequest, account_id: int) -> HttpRespon
     }
     return render(
         request,
-        "cases/account_detail.html",
+        "cases/portal/account_detail.html",
         {
             "account": account,
             "balance": selectors.balance_of(account),
@@ -155,7 +155,7 @@ def _case_page(
     ]
     return render(
         request,
-        "cases/case_detail.html",
+        "cases/portal/case_detail.html",
         {
             "case": case,
             "tracker": tracker,
