@@ -33,7 +33,7 @@ from cases.conversation import message_post
 from cases.documents import document_upload
 from cases.enrolment.services import EnrolmentRefused, enrolment_link
 from tests.cases.conftest import PDF, fill_draft
-from tests.cases.test_negotiation import quote
+from tests.cases.negotiation.test_negotiation import quote
 from tests.factories import CardAccountFactory, TransactionFactory, UserFactory
 from tests.test_url_guard import ALL_URLS
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from cases import negotiation as n
 from cases.models import CaseStatus, HardshipCase, OfferStatus, PolicyChange
-from tests.cases.test_negotiation import fresh, quote
+from tests.cases.negotiation.test_negotiation import fresh, quote
 from tests.e2e.conftest import DESKTOP, LIVE_DB, PHONE
 from tests.e2e.site_pages import PERSONAS, pages_for, populated_site, signed_in_client
 from tests.e2e.test_accessibility import open_as

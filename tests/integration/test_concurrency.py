@@ -18,7 +18,7 @@ from django.urls import reverse
 from cases import negotiation as n
 from cases.models import CaseEvent, CaseStatus, HardshipCase, Offer, OfferStatus
 from tests.cases.conftest import fill_draft
-from tests.cases.test_negotiation import quote
+from tests.cases.negotiation.test_negotiation import quote
 from tests.conftest import login_as
 from tests.factories import CardAccountFactory
 from tests.services import need

@@ -19,7 +19,7 @@ from cases.conversation import message_post
 from cases.core import CaseActionRefused
 from cases.models import CaseStatus, Message, Offer, OfferStatus
 from cases.portal.services import case_withdraw
-from tests.cases.test_negotiation import fresh, quote
+from tests.cases.negotiation.test_negotiation import fresh, quote
 
 pytestmark = pytest.mark.django_db
 

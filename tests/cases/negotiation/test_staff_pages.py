@@ -11,7 +11,7 @@ from django.utils import timezone
 from cases import negotiation as n
 from cases.application.services import case_open_for_cardholder
 from cases.models import CaseStatus, HardshipCase, Offer, OfferStatus
-from tests.cases.test_negotiation import quote
+from tests.cases.negotiation.test_negotiation import quote
 from tests.factories import CardAccountFactory
 
 pytestmark = pytest.mark.django_db

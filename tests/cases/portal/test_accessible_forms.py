@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cases import negotiation as n
 from cases.models import CaseStatus
-from tests.cases.test_negotiation import fresh, quote
+from tests.cases.negotiation.test_negotiation import fresh, quote
 
 pytestmark = pytest.mark.django_db
 
