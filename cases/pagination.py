@@ -8,6 +8,9 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
+#: Rows on a page of every staff list.
+PAGE_SIZE = 25
+
 
 class LeanCountPaginator(Paginator):
     """Counts and pages a large query by its keys first.

@@ -14,6 +14,7 @@ from accounts.forms import ContactHoursMixin
 from accounts.models import ContactChannel
 from cases.forms import VersionedForm
 from cases.models import HardshipDuration, HardshipReason
+from cases.statement import ESSENTIAL_LABELS, INCOME_FIELDS
 from plans.calculator import ESSENTIAL_CATEGORIES
 
 #: Larger monthly amounts than this are almost certainly typing mistakes.
@@ -68,32 +69,6 @@ class ReasonForm(VersionedForm):
         if value is not None and not today < value <= today + timedelta(days=5 * 366):
             raise forms.ValidationError(_("Choose a date in the next five years."))
         return value
-
-
-INCOME_FIELDS: tuple[tuple[str, Any], ...] = (
-    ("wages", _("Wages or salary after tax")),
-    ("business", _("Income from your business")),
-    ("benefits", _("Benefits and allowances")),
-    ("pension", _("Pension")),
-    ("support", _("Support from family")),
-    ("other_income", _("Other income")),
-)
-
-
-ESSENTIAL_LABELS: dict[str, Any] = {
-    "housing": _("Rent or mortgage"),
-    "utilities": _("Utilities, phone and internet"),
-    "food": _("Food and household goods"),
-    "transport": _("Transport"),
-    "childcare": _("Childcare and school costs"),
-    "health": _("Health and medicines"),
-    "other_essentials": _("Other essentials"),
-}
-
-
-def statement_label(category: str) -> Any:
-    """The reader's name for a line of the income & expenditure statement."""
-    return dict(INCOME_FIELDS).get(category) or ESSENTIAL_LABELS.get(category, category)
 
 
 MAX_DEBTS = 5

@@ -149,7 +149,9 @@ def _step_reason(request: AuthenticatedRequest, case: HardshipCase) -> HttpRespo
             own_words=data["own_words"],
         )
         return _next(case, "reason")
-    return render(request, "cases/application/apply_reason.html", _wizard_context(case, "reason", form=form))
+    return render(
+        request, "cases/application/apply_reason.html", _wizard_context(case, "reason", form=form)
+    )
 
 
 def _statement_initial(case: HardshipCase) -> dict[str, Any]:
@@ -323,7 +325,9 @@ def _step_contact(request: AuthenticatedRequest, case: HardshipCase) -> HttpResp
             contact_until=form.cleaned_data["contact_until"],
         )
         return _next(case, "contact")
-    return render(request, "cases/application/apply_contact.html", _wizard_context(case, "contact", form=form))
+    return render(
+        request, "cases/application/apply_contact.html", _wizard_context(case, "contact", form=form)
+    )
 
 
 def _step_options(request: AuthenticatedRequest, case: HardshipCase) -> HttpResponse:

@@ -21,7 +21,7 @@ from cases.enrolment.services import EnrolmentRefused, enrolment_link
 from cases.models import (
     CardAccount,
 )
-from cases.negotiation.views import PAGE_SIZE
+from cases.pagination import PAGE_SIZE
 
 
 def _client_ip(request: AuthenticatedRequest) -> str | None:

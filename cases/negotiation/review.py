@@ -18,7 +18,6 @@ from accounts.roles import Perm
 from cases import negotiation, selectors
 from cases.actions import perform
 from cases.application.evidence import EVIDENCE_KINDS
-from cases.application.forms import statement_label
 from cases.calculator_text import translate_error, translate_message
 from cases.conversation import message_post
 from cases.core import CaseActionRefused, CaseChanged
@@ -51,6 +50,7 @@ from cases.negotiation.services import (
 )
 from cases.planning import first_due_date, recommendations_for
 from cases.policy.rules import RISK_BAND_LABELS, authority_for, plan_policy, risk_band_for
+from cases.statement import statement_label
 from cases.timeline import with_text
 from plans.calculator import (
     AuthorityLimits,
@@ -182,7 +182,10 @@ def assign(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
 
 def _invalid(request: AuthenticatedRequest, case: HardshipCase, **forms: Any) -> HttpResponse:
     return render(
-        request, "cases/negotiation/review.html", _review_context(request, case, **forms), status=200
+        request,
+        "cases/negotiation/review.html",
+        _review_context(request, case, **forms),
+        status=200,
     )
 
 

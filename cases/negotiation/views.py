@@ -23,9 +23,7 @@ from cases.negotiation.forms import (
 )
 from cases.negotiation.selectors import QueueFilters, approvals_for, queue_for
 from cases.negotiation.services import offer_approve, offer_reject
-from cases.pagination import LeanCountPaginator
-
-PAGE_SIZE = 25
+from cases.pagination import PAGE_SIZE, LeanCountPaginator
 
 
 @permission_required(Perm.WORK_CASES)
@@ -38,7 +36,9 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
         request.GET.get("page")
     )
     context = {"form": form, "page": page, "querystring": _querystring(request)}
-    template = "cases/negotiation/queue_results.html" if request.htmx else "cases/negotiation/queue.html"
+    template = (
+        "cases/negotiation/queue_results.html" if request.htmx else "cases/negotiation/queue.html"
+    )
     return render(request, template, context)
 
 
