@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profile
+from accounts.widgets import TimeSelect
 
 # Time zones a person in our markets is likely to pick first, then every other one.
 _COMMON_ZONES = ["Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Singapore", "UTC"]
@@ -46,8 +47,8 @@ class ProfileForm(ContactHoursMixin, forms.ModelForm):
             "contact_until",
         ]
         widgets = {
-            "contact_from": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "contact_until": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "contact_from": TimeSelect(),
+            "contact_until": TimeSelect(),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
         }

@@ -195,9 +195,12 @@ class Notification(models.Model):
     def _render(self, text: str) -> str:
         from django.utils.translation import gettext
 
+        from accounts.formatting import localise_iso_dates
+
         translated = gettext(text)
+        params = localise_iso_dates(self.params) if self.params else {}
         try:
-            return translated % self.params if self.params else translated
+            return translated % params if params else translated
         except (KeyError, TypeError, ValueError):
             # A translation with a broken placeholder must not hide the notice.
             return text % self.params if self.params else text

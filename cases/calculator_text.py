@@ -14,12 +14,11 @@ from collections.abc import Mapping
 from contextlib import suppress
 from decimal import Decimal, InvalidOperation
 
-from django.utils import numberformat
-from django.utils.formats import get_format
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts import formatting
 from plans.calculator import CalculatorError, Message, PlanType
 
 #: Every error sentence, by `CalculatorError.code`.
@@ -76,8 +75,8 @@ EXPLANATION_TEXT: Mapping[str, Promise] = {
         "%(months)s monthly payments of %(payment)s, each including a fee of %(fee)s."
     ),
     "plan_deferral": _(
-        "No payments for %(deferral_months)s months, then %(months)s monthly payments of "
-        "%(payment)s at an APR of %(apr)s%%."
+        "No payments for %(deferral_months)s months, while interest is still charged and added "
+        "to what you owe; then %(months)s monthly payments of %(payment)s at an APR of %(apr)s%%."
     ),
     "plan_step_up": _(
         "%(step_months)s reduced payments of %(step_payment)s, then %(later_months)s monthly "
@@ -217,27 +216,18 @@ _STRICT_BOUND = re.compile(r"^(more|less) than (\S+)$")
 
 
 def format_number(amount: Decimal | str) -> str:
-    """An amount with two decimals, grouped by thousands ("30,000.00").
-
-    Grouped in both languages, as Chinese bank statements do (Django's own zh-Hans format
-    leaves numbers ungrouped).
-    """
-    return numberformat.format(
-        Decimal(amount),
-        get_format("DECIMAL_SEPARATOR"),
-        decimal_pos=2,
-        grouping=3,
-        thousand_sep=",",
-        force_grouping=True,
-    )
+    """An amount with two decimals, grouped by thousands ("30,000.00"), in both languages."""
+    return formatting.number(amount)
 
 
 def format_amount(amount: Decimal | str, currency: str) -> str:
-    """Money as people read it: "CNY 30,000.00"."""
-    return gettext("%(currency)s %(amount)s") % {
-        "currency": currency,
-        "amount": format_number(amount),
-    }
+    """Money shown as a figure, in the reader's style ("¥30,000.00" / "CNY 30,000.00")."""
+    return formatting.money(amount, currency)
+
+
+def format_amount_in_text(amount: Decimal | str, currency: str) -> str:
+    """Money inside a sentence, in the reader's style ("30,000.00 元" / "CNY 30,000.00")."""
+    return formatting.money_in_text(amount, currency)
 
 
 def _bound(value: str) -> str:
@@ -266,7 +256,7 @@ def _localised(params: Mapping[str, str], currency: str | None) -> dict[str, str
         for key in MONEY_PARAMS.intersection(values):
             # Not a number after all: show it as the calculator gave it.
             with suppress(InvalidOperation, ValueError):
-                values[key] = format_amount(values[key], currency)
+                values[key] = format_amount_in_text(values[key], currency)
     return values
 
 

@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
+from accounts.widgets import DateTextInput
 from cases.calculator_text import error_text
 from plans.calculator import Account, PlanTerms, PlanType
 from plans.calculator.money import MAX_AMOUNT, ZERO, format_money
@@ -179,7 +180,7 @@ class OptionForm(forms.Form):
     )
     start_date = forms.DateField(
         label=_("First payment date"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateTextInput(),
     )
     interest_waived = MoneyField(name="interest_waived", required=False, label=_("Interest waived"))
     fees_waived = MoneyField(name="fees_waived", required=False, label=_("Fees waived"))

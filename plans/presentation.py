@@ -15,10 +15,17 @@ from django.forms import BoundField, Form
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.formatting import day
 from accounts.models import User
 from accounts.roles import Perm
 from cases import planning
-from cases.calculator_text import format_amount, format_number, translate_error, translate_message
+from cases.calculator_text import (
+    format_amount,
+    format_amount_in_text,
+    format_number,
+    translate_error,
+    translate_message,
+)
 from cases.policy.rules import plan_policy
 from cases.selectors import latest_situation_for
 from plans.calculator import (
@@ -58,7 +65,13 @@ _AMOUNT_FIELD_FOR = {
 
 
 _HELP_TEXTS = {
-    "fee_rate": gettext_lazy("Charged each month, as a percentage of the amount to repay."),
+    "fee_rate": gettext_lazy(
+        "Charged every month as a percentage of the amount to repay at the start, however much "
+        "has been repaid since."
+    ),
+    "deferral_months": gettext_lazy(
+        "Interest is still charged in these months and added to the amount to repay."
+    ),
     "step_ratio": gettext_lazy("A share of the full payment, for example 0.5 for half."),
     "settlement_percent": gettext_lazy("The rest is forgiven."),
     "months": gettext_lazy("Not counting months without payments."),
@@ -201,14 +214,16 @@ def _monthly_payment(schedule: Schedule, currency: str) -> Figure:
         return Figure("monthly_payment", _("Each payment"), payment, note)
     note = ""
     if terms.plan_type is PlanType.DEFERRAL:
-        note = _("after %(months)s months without payments") % {"months": terms.deferral_months}
+        note = _(
+            "after %(months)s months without payments, during which interest is still added"
+        ) % {"months": terms.deferral_months}
     elif terms.plan_type is PlanType.STEP_UP:
         note = _("after %(months)s lower payments of %(payment)s") % {
             "months": terms.step_months,
-            "payment": format_amount(first.payment, currency),
+            "payment": format_amount_in_text(first.payment, currency),
         }
     elif terms.plan_type is PlanType.FEE_INSTALMENT:
-        note = _("including a fee of %(fee)s") % {"fee": format_amount(first.fee, currency)}
+        note = _("including a fee of %(fee)s") % {"fee": format_amount_in_text(first.fee, currency)}
     return Figure("monthly_payment", _("Monthly payment"), payment, note)
 
 
@@ -241,8 +256,8 @@ def _figures(schedule: Schedule) -> tuple[Figure, ...]:
             _percent(effective) if effective is not None else not_applicable,
         ),
         Figure("months", _("Number of months"), str(schedule.months)),
-        Figure("first_due_date", _("First payment due"), schedule.rows[0].due_date.isoformat()),
-        Figure("last_due_date", _("Last payment due"), schedule.last_due_date.isoformat()),
+        Figure("first_due_date", _("First payment due"), day(schedule.rows[0].due_date)),
+        Figure("last_due_date", _("Last payment due"), day(schedule.last_due_date)),
     ]
     return tuple(figures)
 
@@ -251,7 +266,7 @@ def _rows(schedule: Schedule) -> tuple[Row, ...]:
     return tuple(
         Row(
             n=row.n,
-            due_date=row.due_date.isoformat(),
+            due_date=day(row.due_date),
             payment=format_number(row.payment),
             principal=format_number(row.principal),
             interest=format_number(row.interest),
@@ -332,12 +347,12 @@ def _no_plan_text(outcome: NoPlanOutcome, account: Account) -> tuple[str, ...]:
         ) % {
             "apr": apr,
             "months": outcome.months_to_clear,
-            "total": format_amount(outcome.total_paid, CURRENCY),
+            "total": format_amount_in_text(outcome.total_paid, CURRENCY),
         }
     rule = account.minimum_payment
     values = {
         "percent": _("%(rate)s%%") % {"rate": f"{rule.percent_of_balance.normalize():f}"},
-        "floor": format_amount(rule.floor, CURRENCY),
+        "floor": format_amount_in_text(rule.floor, CURRENCY),
     }
     if rule.plus_interest_and_fees:
         detail = _(

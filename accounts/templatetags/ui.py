@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms, template
 
+from accounts import formatting
+
 register = template.Library()
 
 
@@ -48,3 +50,27 @@ def error_summary(*candidates: Any) -> dict[str, Any]:
 def _first_choice_id(field: forms.BoundField) -> str:
     """A group of radio buttons or checkboxes has no single label target: jump to the first."""
     return str(field.field.widget.id_for_label(field.auto_id, "0") or field.auto_id)
+
+
+@register.filter
+def money(amount: Any, currency: str = "CNY") -> str:
+    """`{{ amount|money:account.currency }}`: an amount as a figure, in the reader's style."""
+    if amount is None or amount == "":
+        return "—"
+    return formatting.money(amount, currency)
+
+
+@register.filter
+def money_in_text(amount: Any, currency: str = "CNY") -> str:
+    """`{{ amount|money_in_text:currency }}`: an amount inside a sentence."""
+    if amount is None or amount == "":
+        return "—"
+    return formatting.money_in_text(amount, currency)
+
+
+@register.filter
+def day(value: Any) -> str:
+    """`{{ "2026-12-09"|day }}`: a stored ISO date in the reader's format."""
+    if not value:
+        return "—"
+    return formatting.day(value)

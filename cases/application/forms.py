@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import ContactHoursMixin
 from accounts.models import ContactChannel
+from accounts.widgets import DATE_HELP, DateTextInput, FilePickerInput, TimeSelect
 from cases.forms import VersionedForm
 from cases.models import HardshipDuration, HardshipReason
 from cases.statement import ESSENTIAL_LABELS, INCOME_FIELDS
@@ -54,7 +55,8 @@ class ReasonForm(VersionedForm):
     expected_recovery = forms.DateField(
         label=_("When do you expect things to improve? (optional)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateTextInput(),
+        help_text=DATE_HELP,
     )
     own_words = forms.CharField(
         label=_("Tell us what happened, in your own words (optional)"),
@@ -150,7 +152,7 @@ class EvidenceForm(forms.Form):
     evidence_kind = forms.ChoiceField(label=_("What does this document show?"), choices=())
     file = forms.FileField(
         label=_("Document (PDF, JPEG or PNG, at most 10 MB)"),
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+        widget=FilePickerInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
     )
 
     def __init__(self, *args: Any, checklist: list[tuple[str, Any]], **kwargs: Any) -> None:
@@ -166,12 +168,8 @@ class ContactForm(ContactHoursMixin, VersionedForm):
         choices=ContactChannel.choices,
         widget=forms.RadioSelect,
     )
-    contact_from = forms.TimeField(
-        label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
-    contact_until = forms.TimeField(
-        label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
+    contact_from = forms.TimeField(label=_("From"), widget=TimeSelect())
+    contact_until = forms.TimeField(label=_("Until"), widget=TimeSelect())
 
 
 class ChoosePlanForm(VersionedForm):
@@ -185,8 +183,8 @@ class ChoosePlanForm(VersionedForm):
         label=_("What would you ask for on interest?"),
         required=False,
         choices=(
-            ("keep", _("Keep the current rate")),
-            ("stop", _("Stop interest while I repay")),
+            ("keep", _("Keep the card's current interest rate")),
+            ("stop", _("Ask for interest to be stopped (the bank decides after review)")),
         ),
     )
     note = forms.CharField(

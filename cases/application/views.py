@@ -252,7 +252,7 @@ def _step_money(request: AuthenticatedRequest, case: HardshipCase) -> HttpRespon
 @require_POST
 def statement_totals(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     """htmx: the live totals of the statement being typed (nothing is saved)."""
-    _draft_for(request, case_id)
+    case = _draft_for(request, case_id)
     form = StatementForm(request.POST)
     affordability = None
     if form.is_valid():
@@ -268,7 +268,12 @@ def statement_totals(request: AuthenticatedRequest, case_id: int) -> HttpRespons
     return render(
         request,
         "cases/application/statement_totals.html",
-        {"form": form, "affordability": affordability, "flags": flags},
+        {
+            "form": form,
+            "affordability": affordability,
+            "flags": flags,
+            "currency": case.account.currency,
+        },
     )
 
 

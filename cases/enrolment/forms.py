@@ -9,6 +9,8 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.widgets import DATE_HELP, DateTextInput
+
 
 class EnrolmentForm(forms.Form):
     card_last4 = forms.CharField(
@@ -19,7 +21,9 @@ class EnrolmentForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     birth_date = forms.DateField(
-        label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of birth"),
+        widget=DateTextInput(attrs={"autocomplete": "bday"}),
+        help_text=DATE_HELP,
     )
     id_last4 = forms.CharField(
         label=_("Last four characters of your ID number"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms_light import LightFormMixin
+from accounts.widgets import DATE_HELP, DateTextInput
 from cases.forms import VersionedForm
 from cases.models import (
     CaseStatus,
@@ -96,9 +97,7 @@ class RequestInfoForm(LightFormMixin, VersionedForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    due = forms.DateField(
-        label=_("Reply needed by"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due = forms.DateField(label=_("Reply needed by"), widget=DateTextInput(), help_text=DATE_HELP)
 
     def clean_due(self) -> Any:
         due = self.cleaned_data["due"]
@@ -138,7 +137,11 @@ class OfferForm(LightFormMixin, VersionedForm):
         decimal_places=2,
     )
     deferral_months = forms.IntegerField(
-        label=_("Months without payments"), required=False, min_value=1, max_value=12
+        label=_("Months without payments"),
+        required=False,
+        min_value=1,
+        max_value=12,
+        help_text=_("Interest is still charged in these months and added to the amount to repay."),
     )
     settlement_percent = forms.DecimalField(
         label=_("Settlement: share of the debt to pay (%)"),
@@ -159,7 +162,7 @@ class OfferForm(LightFormMixin, VersionedForm):
     start_date = forms.DateField(
         label=_("First payment date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateTextInput(),
     )
     rationale = forms.CharField(
         label=_("Why this offer (the cardholder reads it)"),

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+from accounts.widgets import TimeSelect
 from cases.models import AuthorityLimit, NegotiationPolicy
 from cases.policy.validation import (
     AUTHORITY_FIELDS,
@@ -28,7 +29,7 @@ from cases.policy.validation import (
     range_message,
 )
 
-_TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+_TIME_WIDGET = TimeSelect()
 
 
 def _limit_to_ranges(form: forms.BaseForm, ranges: dict[str, tuple[int, int] | None]) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.widgets import FilePickerInput
 from cases.forms import LightForm, VersionedForm
 
 
@@ -26,7 +27,7 @@ class MessageForm(LightForm):
     attachment = forms.FileField(
         label=_("Attach a document (optional: PDF, JPEG or PNG, at most 10 MB)"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+        widget=FilePickerInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
     )
 
 
@@ -55,7 +56,10 @@ class CounterForm(LightForm, VersionedForm):
     )
     interest = forms.ChoiceField(
         label=_("What would you ask for on interest?"),
-        choices=(("keep", _("Keep the current rate")), ("stop", _("Stop interest while I repay"))),
+        choices=(
+            ("keep", _("Keep the card's current interest rate")),
+            ("stop", _("Ask for interest to be stopped (the bank decides after review)")),
+        ),
     )
     note = forms.CharField(
         label=_("Why these terms work better for you"),

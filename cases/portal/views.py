@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -64,7 +65,7 @@ def account_detail(request: AuthenticatedRequest, account_id: int) -> HttpRespon
     account = selectors.account_get(user=request.user, account_id=account_id)
     summary = selectors.spending_summary(account=account)
     chart = {
-        "labels": [month.strftime("%Y-%m") for month in summary.months],
+        "labels": [formats.date_format(month, "YEAR_MONTH_FORMAT") for month in summary.months],
         "datasets": [
             {"label": str(category_label(trend.category)), "data": [str(v) for v in trend.monthly]}
             for trend in summary.categories

@@ -114,7 +114,8 @@ EXPLANATION_MESSAGES: Mapping[str, str] = MappingProxyType(
             "{months} monthly payments of {payment}, each including a fee of {fee}."
         ),
         "plan_deferral": (
-            "No payments for {deferral_months} months, then {months} monthly payments of "
+            "No payments for {deferral_months} months, while interest is still charged and "
+            "added to what you owe; then {months} monthly payments of "
             "{payment} at an APR of {apr}%."
         ),
         "plan_step_up": (

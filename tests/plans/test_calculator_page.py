@@ -11,6 +11,7 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
+from accounts.formatting import day
 from accounts.models import User
 from cases import planning
 from cases.calculator_text import format_amount, format_number
@@ -70,8 +71,8 @@ def expected_figures(schedule: Schedule) -> dict[str, str]:
         "annualised_rate": f"{schedule.annualised_rate}%",
         "effective_annual_rate": f"{schedule.effective_annual_rate}%",
         "months": str(schedule.months),
-        "first_due_date": schedule.rows[0].due_date.isoformat(),
-        "last_due_date": schedule.last_due_date.isoformat(),
+        "first_due_date": day(schedule.rows[0].due_date),
+        "last_due_date": day(schedule.last_due_date),
     }
 
 
@@ -182,7 +183,7 @@ def test_the_partial_recomputes_from_the_posted_values(client_for, cardholder):
 
     # Every row of every schedule, and the chart's balances, are the calculator's.
     for row in option_b.rows:
-        assert f"<td>{row.due_date.isoformat()}</td>" in html
+        assert f"<td>{day(row.due_date)}</td>" in html
     assert format_number(option_b.rows[5].payment) in html
     chart = json.loads(
         re.search(

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from accounts.models import Notification
 from cases.application.services import case_start
@@ -82,7 +82,7 @@ def test_live_totals_come_from_the_calculator(client_for, cardholder, draft):
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'data-testid="disposable-income">3,499.75<' in html
+    assert 'data-testid="disposable-income">CNY 3,499.75<' in html
     assert StatementLine.objects.count() == 0  # nothing saved while typing
 
 
@@ -179,7 +179,7 @@ def test_submitting_starts_the_decision_clock_and_tells_the_cardholder(
     assert Notification.objects.filter(user=cardholder, title__startswith="We received").exists()
     page = client.get(case.get_absolute_url()).content.decode()
     assert (
-        case.decision_due.astimezone(timezone.get_current_timezone()).strftime("%Y-%m-%d") in page
+        formats.date_format(case.decision_due.astimezone(timezone.get_current_timezone())) in page
     )
 
 

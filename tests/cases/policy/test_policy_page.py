@@ -75,7 +75,10 @@ def current_form_data(client: Client, reason: str = "Quarterly policy review") -
     data = {}
     for form in page.forms:
         for field in form:
-            data[field.html_name] = field.field.widget.format_value(field.value()) or ""
+            value = field.field.widget.format_value(field.value())
+            if isinstance(value, list):  # a select gives the chosen options
+                value = value[0] if value else ""
+            data[field.html_name] = value or ""
     data["reason"] = reason
     return data
 
