@@ -8,6 +8,8 @@ from typing import Any
 
 from django import forms
 
+from accounts.widgets import FilePickerInput
+
 
 class LightFormMixin:
     """Gives each widget the Bootstrap class its field template expects."""
@@ -18,7 +20,7 @@ class LightFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.HiddenInput | forms.RadioSelect):
+            if isinstance(widget, forms.HiddenInput | forms.RadioSelect | FilePickerInput):
                 continue
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"

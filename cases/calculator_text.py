@@ -83,16 +83,16 @@ EXPLANATION_TEXT: Mapping[str, Promise] = {
         "payments of %(payment)s at an APR of %(apr)s%%."
     ),
     "plan_settlement_single": _(
-        "Settle the account with one payment of %(paid)s (%(percent)s%% of the balance); "
+        "Settle the account with one payment of %(paid)s (%(percent)s%% of what is owed); "
         "%(forgiven)s is forgiven."
     ),
     "plan_settlement_multiple": _(
-        "Settle the account for %(paid)s (%(percent)s%% of the balance) in %(payments)s "
+        "Settle the account for %(paid)s (%(percent)s%% of what is owed) in %(payments)s "
         "payments; %(forgiven)s is forgiven."
     ),
     "payment_share": _(
         "The largest monthly payment from income, %(payment)s, is %(share)s%% of the "
-        "disposable income of %(disposable)s."
+        "monthly surplus of %(disposable)s."
     ),
     "months_to_clear": _(
         "The account is cleared in %(months)s months, with the last payment due on "
@@ -116,12 +116,12 @@ EXPLANATION_TEXT: Mapping[str, Promise] = {
         "household of %(household_size)s."
     ),
     "no_disposable_income": _(
-        "The statement leaves no disposable income (%(disposable)s a month), so no plan is "
+        "The statement leaves no monthly surplus (%(disposable)s a month), so no plan is "
         "affordable."
     ),
     "nothing_affordable": _(
         "No plan within policy and the authority limits is affordable: after the safety "
-        "buffer, %(available)s a month is available from a disposable income of %(disposable)s."
+        "buffer, %(available)s a month is available from a monthly surplus of %(disposable)s."
     ),
 }
 
@@ -189,6 +189,9 @@ CATEGORY_WORDS: Mapping[str, Promise] = {
     "other_essentials": _("other essentials"),
 }
 
+#: Params that hold a date (ISO text from the calculator), shown in the reader's format.
+DATE_PARAMS = frozenset({"last_due_date", "first_due_date", "due_date", "start_date"})
+
 #: Params that hold an amount of money (shown with the currency when one is given).
 MONEY_PARAMS = frozenset(
     {
@@ -252,6 +255,9 @@ def _localised(params: Mapping[str, str], currency: str | None) -> dict[str, str
     for key in ("minimum", "maximum"):
         if key in values:
             values[key] = _bound(values[key])
+    for key in DATE_PARAMS.intersection(values):
+        with suppress(ValueError):
+            values[key] = formatting.day(values[key])
     if currency:
         for key in MONEY_PARAMS.intersection(values):
             # Not a number after all: show it as the calculator gave it.

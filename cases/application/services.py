@@ -284,7 +284,7 @@ def case_submit(*, case: HardshipCase, actor: User, version: int) -> HardshipCas
             body=gettext_noop("We will reply by %(due)s."),
             params={
                 "reference": case.reference,
-                "due": timezone.localtime(case.decision_due).strftime("%Y-%m-%d"),
+                "due": timezone.localtime(case.decision_due).date().isoformat(),
             },
             link=case.get_absolute_url(),
         )
@@ -345,7 +345,7 @@ def case_open_for_cardholder(
             body=gettext_noop("We will reply by %(due)s."),
             params={
                 "reference": case.reference,
-                "due": timezone.localtime(case.decision_due).strftime("%Y-%m-%d"),
+                "due": timezone.localtime(case.decision_due).date().isoformat(),
             },
             link=case.get_absolute_url(),
         )

@@ -375,9 +375,12 @@ def _step_options(request: AuthenticatedRequest, case: HardshipCase) -> HttpResp
             form=form,
             result=result,
             recommendations=[
-                (r, [translate_message(m) for m in r.explanation]) for r in recommendations
+                (r, [translate_message(m, currency=case.account.currency) for m in r.explanation])
+                for r in recommendations
             ],
-            reason=translate_message(result.reason) if result.reason else "",
+            reason=translate_message(result.reason, currency=case.account.currency)
+            if result.reason
+            else "",
             no_plan=result.no_plan,
         ),
     )

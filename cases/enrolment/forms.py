@@ -40,7 +40,7 @@ class EnrolmentForm(forms.Form):
     def clean_birth_date(self) -> date:
         value: date = self.cleaned_data["birth_date"]
         if value > timezone.localdate() or value.year < 1900:
-            raise forms.ValidationError(_("Enter your real date of birth."))
+            raise forms.ValidationError(_("Enter a valid date of birth."))
         return value
 
 

@@ -110,7 +110,9 @@ def _review_context(
             (r, [translate_message(m, currency=account.currency) for m in r.explanation])
             for r in (result.recommendations if result else ())
         ],
-        "no_recommendation": translate_message(result.reason) if result and result.reason else "",
+        "no_recommendation": translate_message(result.reason, currency=account.currency)
+        if result and result.reason
+        else "",
         "offers": selectors.case_offers(case=case),
         "documents": [(d, EVIDENCE_KINDS.get(d.evidence_kind, "")) for d in case.documents.all()],
         "events": with_text(selectors.case_timeline(case=case, for_staff=True), for_staff=True),

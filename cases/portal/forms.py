@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.widgets import FilePickerInput
 from cases.forms import LightForm, VersionedForm
@@ -32,7 +33,12 @@ class MessageForm(LightForm):
 
 
 class OfferAnswerForm(VersionedForm):
-    answer = forms.ChoiceField(choices=(("accept", _("Accept")), ("decline", _("Decline"))))
+    answer = forms.ChoiceField(
+        choices=(
+            ("accept", _("Accept")),
+            ("decline", pgettext_lazy("cardholder answers an offer", "Decline")),
+        )
+    )
     consent = forms.BooleanField(
         label=_("I have read the terms above and agree to repay as shown."), required=False
     )

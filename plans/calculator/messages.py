@@ -123,16 +123,16 @@ EXPLANATION_MESSAGES: Mapping[str, str] = MappingProxyType(
             "payments of {payment} at an APR of {apr}%."
         ),
         "plan_settlement_single": (
-            "Settle the account with one payment of {paid} ({percent}% of the balance); "
+            "Settle the account with one payment of {paid} ({percent}% of what is owed); "
             "{forgiven} is forgiven."
         ),
         "plan_settlement_multiple": (
-            "Settle the account for {paid} ({percent}% of the balance) in {payments} payments; "
+            "Settle the account for {paid} ({percent}% of what is owed) in {payments} payments; "
             "{forgiven} is forgiven."
         ),
         "payment_share": (
-            "The largest monthly payment from income, {payment}, is {share}% of the disposable "
-            "income of {disposable}."
+            "The largest monthly payment from income, {payment}, is {share}% of the monthly "
+            "surplus of {disposable}."
         ),
         "months_to_clear": (
             "The account is cleared in {months} months, with the last payment due on "
@@ -156,12 +156,12 @@ EXPLANATION_MESSAGES: Mapping[str, str] = MappingProxyType(
             "household of {household_size}."
         ),
         "no_disposable_income": (
-            "The statement leaves no disposable income ({disposable} a month), so no plan is "
+            "The statement leaves no monthly surplus ({disposable} a month), so no plan is "
             "affordable."
         ),
         "nothing_affordable": (
             "No plan within policy and the authority limits is affordable: after the safety "
-            "buffer, {available} a month is available from a disposable income of {disposable}."
+            "buffer, {available} a month is available from a monthly surplus of {disposable}."
         ),
     }
 )

@@ -76,7 +76,7 @@ def test_attempts_are_limited_per_day_and_logged(client_for, cardholder, unlinke
     ("field", "value", "message"),
     [
         ("card_last4", "12a4", "Enter exactly four digits."),
-        ("birth_date", "2999-01-01", "Enter your real date of birth."),
+        ("birth_date", "2999-01-01", "Enter a valid date of birth."),
         ("birth_date", "not a date", "Enter a valid date."),
         ("id_last4", "12", "Ensure this value has at least 4 characters"),
     ],

@@ -145,7 +145,7 @@ def test_recommendations_are_ranked_by_expected_recovery_and_explained() -> None
         rate = item.explanation[codes.index("annualised_rate")]
         assert rate.params["rate"] == str(item.schedule.annualised_rate)
         assert item.text.startswith(item.explanation[0].text)
-        assert f"{item.payment_share}% of the disposable income" in item.text
+        assert f"{item.payment_share}% of the monthly surplus" in item.text
 
 
 def test_the_best_plan_beats_every_other_permitted_affordable_plan() -> None:
