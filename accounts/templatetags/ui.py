@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms, template
+from django.utils.translation import pgettext
 
 from accounts import formatting
 
@@ -74,3 +75,10 @@ def day(value: Any) -> str:
     if not value:
         return "—"
     return formatting.day(value)
+
+
+@register.simple_tag
+def colon() -> str:
+    """Between a label and its value: ": " in English, a full-width colon in Chinese."""
+    # Translators: the separator between a label and its value, as in "Risk: High".
+    return pgettext("label and value", ": ")
