@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -61,3 +62,14 @@ class PermissionRequiredMixin(LoginRequiredMixin):
         if not self.required_permission or not request.user.has_perm(self.required_permission):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: behind the load balancer, the one it added to X-Forwarded-For
+    (the last entry; earlier ones come from the client and can be forged)."""
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-1]
+    return request.META.get("REMOTE_ADDR")

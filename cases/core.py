@@ -16,6 +16,7 @@ from django_fsm import TransitionNotAllowed
 from accounts import services as account_services
 from accounts.models import User
 from cases.models import (
+    LIVE_OFFER_STATUSES,
     CaseEvent,
     HardshipCase,
     Offer,
@@ -136,9 +137,6 @@ def list_text(items: list[str]) -> str:
     return pgettext("list separator", ", ").join(items)
 
 
-LIVE_OFFER_STATUSES = (OfferStatus.REQUESTED, OfferStatus.OPEN, OfferStatus.PENDING_APPROVAL)
-
-
 def run_transition(case: HardshipCase, name: str) -> str:
     """Run the named FSM transition; a wrong state becomes a clear refusal."""
     from_status = case.status
@@ -162,6 +160,56 @@ def notify_holder(case: HardshipCase, title: str, body: str = "", **params: Any)
             params={"reference": case.reference, **params},
             link=case.get_absolute_url(),
         )
+
+
+#: Offer transitions whose event the cardholder does not see: the offer never reached them.
+_STAFF_ONLY_OFFER_EVENTS = {"offer_rejected", "offer_withdrawn_unsent"}
+
+
+def offer_move(
+    offer: Offer,
+    name: str,
+    *,
+    case: HardshipCase,
+    actor: User | None,
+    from_status: str = "",
+    payload: dict[str, Any] | None = None,
+    kind: str = "",
+    visible: bool | None = None,
+) -> CaseEvent:
+    """Move the offer through its transition `name` and write the event, in one place.
+
+    `from_status` is given when the case changed status in the same step, so the one event
+    records both. The cardholder does not see events about offers that never reached them.
+    """
+    was_sent = offer.sent_at is not None or offer.proposer == Proposer.CARDHOLDER
+    try:
+        getattr(offer, name)()
+    except TransitionNotAllowed:
+        raise CaseActionRefused(
+            _("This offer is no longer open: it was answered or replaced.")
+        ) from None
+    offer.save()
+    kind = kind or f"offer_{offer.status}"
+    if kind == "offer_withdrawn" and not was_sent:
+        kind = "offer_withdrawn_unsent"
+    return record_event(
+        case,
+        actor=actor,
+        kind=kind,
+        from_status=from_status,
+        payload={"offer": offer.pk, **(payload or {})},
+        visible=(was_sent and kind not in _STAFF_ONLY_OFFER_EVENTS) if visible is None else visible,
+    )
+
+
+def offers_end(
+    case: HardshipCase, name: str, *, actor: User | None, statuses: Any = LIVE_OFFER_STATUSES
+) -> None:
+    """Every offer of the case still in play ends the same way (the case was closed,
+    withdrawn, declined, or a new proposal replaces them)."""
+    for offer in case.offers.filter(status__in=list(statuses)).order_by("pk"):
+        offer_move(offer, name, case=case, actor=actor)
 
 
 def lock_offer(offer: Offer, case: HardshipCase) -> Offer:

@@ -10,10 +10,19 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django.core.cache import cache
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from accounts.models import User
 from accounts.roles import Role
 from tests.factories import TEST_PASSWORD, UserFactory
+
+# Property tests check what the calculator promises, not how fast it keeps them (the benchmarks
+# do that): no per-example deadline, which a busy CI machine would turn into a flaky failure.
+hypothesis_settings.register_profile(
+    "project", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("project")
 
 
 def totp_code(user: User) -> str:

@@ -226,7 +226,9 @@ def case_request_plan(
     """
     case = lock_case(case, version=version)
     _editable_draft(case, actor)
-    case.offers.filter(status=OfferStatus.REQUESTED).update(status=OfferStatus.WITHDRAWN)
+    # A plan chosen and changed again before the application is sent was never a request to
+    # the bank: the earlier choice is replaced, not kept as a "withdrawn" request.
+    case.offers.filter(status=OfferStatus.REQUESTED).delete()
     offer = cardholder_request_create(case=case, actor=actor, schedule=schedule, note=note)
     case.wizard_step = "review"
     bump_version(case, "wizard_step")

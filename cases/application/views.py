@@ -341,7 +341,12 @@ def _step_options(request: AuthenticatedRequest, case: HardshipCase) -> HttpResp
         messages.info(request, _("Tell us about your income and spending first."))
         return redirect("cases:apply", case_id=case.pk, step="money")
     recommendations = list(result.recommendations)
-    form = ChoosePlanForm(request.POST or None, initial={"version": case.version})
+    chosen_before = case.offers.filter(status=OfferStatus.REQUESTED).first()
+    form = ChoosePlanForm(
+        request.POST or None,
+        # Coming back to this step keeps what the cardholder wrote to us.
+        initial={"version": case.version, "note": chosen_before.rationale if chosen_before else ""},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -11,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import AuthenticatedRequest, permission_required
+from accounts.access import AuthenticatedRequest, client_ip, permission_required
 from accounts.roles import Perm
 from cases.actions import perform
 from cases.enrolment import services
@@ -22,17 +21,6 @@ from cases.models import (
     CardAccount,
 )
 from cases.pagination import PAGE_SIZE
-
-
-def _client_ip(request: AuthenticatedRequest) -> str | None:
-    """The client's address: behind the load balancer, the one it added to X-Forwarded-For
-    (the last entry; earlier ones come from the client and can be forged)."""
-    if settings.BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-1]
-    return request.META.get("REMOTE_ADDR")
 
 
 @permission_required(Perm.USE_PORTAL)
@@ -46,7 +34,7 @@ def enrol(request: AuthenticatedRequest) -> HttpResponse:
                 card_last4=form.cleaned_data["card_last4"],
                 birth_date=form.cleaned_data["birth_date"],
                 id_last4=form.cleaned_data["id_last4"],
-                ip_address=_client_ip(request),
+                ip_address=client_ip(request),
             )
         except EnrolmentRefused as refusal:
             form.add_error(None, str(refusal))

@@ -37,11 +37,13 @@ from cases.models.case import (
     _document_path,
 )
 from cases.models.negotiation import (
+    LIVE_OFFER_STATUSES,
     ContactChannelKind,
     ContactLog,
     ContactOutcome,
     Direction,
     Offer,
+    OfferAcceptance,
     OfferStatus,
     Proposer,
 )
@@ -53,6 +55,7 @@ from cases.models.policy import (
 )
 
 __all__ = [
+    "LIVE_OFFER_STATUSES",
     "MESSAGE_STATUSES",
     "OPEN_STATUSES",
     "QUEUE_STATUSES",
@@ -81,6 +84,7 @@ __all__ = [
     "Message",
     "NegotiationPolicy",
     "Offer",
+    "OfferAcceptance",
     "OfferStatus",
     "PolicyChange",
     "PolicyChangeStatus",

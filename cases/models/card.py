@@ -3,6 +3,7 @@ link a login to a card, notices for the bank's own channel, and the record of ea
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -10,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from plans.calculator import MinimumPaymentRule
 
 
 class Product(models.TextChoices):
@@ -91,6 +94,21 @@ class CardAccount(models.Model):
     days_past_due = models.PositiveIntegerField(_("days past due"), default=0)
     status = models.CharField(_("status"), max_length=20, choices=AccountStatus.choices)
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    # The card's own minimum-payment rule (from the core system): max(floor, percent x balance
+    # (+ the month's interest and fees when `_plus_interest`)), capped at what is owed. What
+    # "making only the minimum payments" is compared against.
+    minimum_payment_percent = models.DecimalField(
+        _("minimum payment, share of the balance (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10.00"),
+    )
+    minimum_payment_floor = models.DecimalField(
+        _("minimum payment, at least"), max_digits=14, decimal_places=2, default=Decimal("100.00")
+    )
+    minimum_payment_plus_interest = models.BooleanField(
+        _("minimum payment adds the month's interest and fees"), default=True
+    )
     # Failed attempts to link this card online since it was last linked or released, whoever
     # made them: a limit per card, which no new login resets. At the limit the card cannot be
     # linked online until staff release it.
@@ -116,6 +134,13 @@ class CardAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_product_display()} ···· {self.card_last4}"
+
+    def minimum_payment_rule(self) -> MinimumPaymentRule:
+        return MinimumPaymentRule(
+            floor=self.minimum_payment_floor,
+            percent_of_balance=self.minimum_payment_percent,
+            plus_interest_and_fees=self.minimum_payment_plus_interest,
+        )
 
     @property
     def delinquency_bucket(self) -> DelinquencyBucket:

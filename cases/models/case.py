@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 
 from accounts.models import ContactChannel
 from cases.models.card import CardAccount
@@ -66,7 +66,8 @@ OPEN_STATUSES = (
     CaseStatus.AWAITING_CARDHOLDER,
     CaseStatus.AGREED,
 )
-WITHDRAWABLE = [s.value for s in OPEN_STATUSES if s != CaseStatus.AGREED]
+#: The cardholder may withdraw any open case, an agreed one too until the plan is signed.
+WITHDRAWABLE = [s.value for s in OPEN_STATUSES]
 #: Statuses in the team's queue: submitted, and not yet ended or turned into an active plan.
 QUEUE_STATUSES = (
     CaseStatus.SUBMITTED,
@@ -142,6 +143,14 @@ class HardshipCase(ConcurrentTransitionMixin, models.Model):
     )
     # Set when a declined case is appealed: only a supervisor may then work it.
     escalated = models.BooleanField(_("escalated to a supervisor"), default=False)
+    # Who declined it last: an appeal is heard by someone else.
+    declined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     info_requested = models.TextField(_("information requested"), blank=True, max_length=2000)
     info_due = models.DateField(_("information due by"), null=True, blank=True)
     outcome_reason = models.TextField(_("reason for the outcome"), blank=True, max_length=2000)
@@ -241,6 +250,14 @@ class HardshipCase(ConcurrentTransitionMixin, models.Model):
     def reject(self) -> None:
         pass
 
+    @transition(field=status, source=CaseStatus.AWAITING_APPROVAL, target=CaseStatus.IN_REVIEW)
+    def recall_offer(self) -> None:
+        """The maker takes back an offer that was waiting for a supervisor."""
+
+    @transition(field=status, source=CaseStatus.AGREED, target=CaseStatus.IN_REVIEW)
+    def reopen_agreement(self) -> None:
+        """The agreed plan was not signed in time, or the balances moved: review again."""
+
     @transition(field=status, source=CaseStatus.AWAITING_CARDHOLDER, target=CaseStatus.IN_REVIEW)
     def return_to_review(self) -> None:
         """The cardholder replied or countered, declined the offer, or the offer expired."""
@@ -259,7 +276,13 @@ class HardshipCase(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=status,
-        source=[CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.AWAITING_CARDHOLDER],
+        source=[
+            CaseStatus.SUBMITTED,
+            CaseStatus.IN_REVIEW,
+            CaseStatus.AWAITING_APPROVAL,
+            CaseStatus.AWAITING_CARDHOLDER,
+            CaseStatus.AGREED,
+        ],
         target=CaseStatus.CLOSED,
     )
     def close(self) -> None:
@@ -307,8 +330,10 @@ def _document_path(instance: Document, filename: str) -> str:
     return f"cases/{instance.case_id}/{instance.sha256[:16]}-{timezone.now():%Y%m%d%H%M%S%f}"
 
 
-class Document(models.Model):
-    """Evidence or a message attachment, stored in private storage outside the web root."""
+class Document(FSMModelMixin, models.Model):
+    """Evidence or a message attachment, stored in private storage outside the web root.
+
+    Staff accept or reject it (and may change their mind), each through a transition."""
 
     case = models.ForeignKey(HardshipCase, on_delete=models.CASCADE, related_name="documents")
     evidence_kind = models.CharField(_("what it shows"), max_length=40, blank=True)
@@ -321,8 +346,11 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
-    status = models.CharField(
-        max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.PENDING
+    status = FSMField(
+        max_length=10,
+        choices=DocumentStatus.choices,
+        default=DocumentStatus.PENDING,
+        protected=True,
     )
     review_reason = models.CharField(_("reason"), max_length=500, blank=True)
 
@@ -331,6 +359,22 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @transition(
+        field=status,
+        source=[DocumentStatus.PENDING, DocumentStatus.REJECTED],
+        target=DocumentStatus.ACCEPTED,
+    )
+    def accept(self) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=[DocumentStatus.PENDING, DocumentStatus.ACCEPTED],
+        target=DocumentStatus.REJECTED,
+    )
+    def reject(self) -> None:
+        pass
 
 
 class CaseEvent(models.Model):

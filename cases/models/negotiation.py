@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from cases.models.case import HardshipCase
 
@@ -29,8 +32,15 @@ class OfferStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class Offer(models.Model):
+#: Offers still in play: the cardholder's request, one waiting for a supervisor, an open offer.
+LIVE_OFFER_STATUSES = (OfferStatus.REQUESTED, OfferStatus.PENDING_APPROVAL, OfferStatus.OPEN)
+
+
+class Offer(ConcurrentTransitionMixin, models.Model):
     """One proposal in a case's negotiation thread; never edited, only superseded.
+
+    Its status moves only through the transitions below (django-fsm-2, protected); each is
+    called by `cases.core.offer_move`, which also writes the timeline event.
 
     `terms` are the calculator's `PlanTerms` as JSON (amounts as strings); `summary` is what the
     calculator computed from them when the offer was made (payment, totals, annualised rate),
@@ -46,7 +56,7 @@ class Offer(models.Model):
     terms = models.JSONField()
     summary = models.JSONField(default=dict)
     rationale = models.TextField(blank=True, max_length=4000)
-    status = models.CharField(max_length=20, choices=OfferStatus.choices)
+    status = FSMField(max_length=20, choices=OfferStatus.choices, protected=True)
     # When the bank's offer went to the cardholder: empty for an offer that waited for a
     # supervisor and never left the bank (rejected, or withdrawn with the case). The cardholder
     # sees their own requests and the offers that were sent to them, nothing else.
@@ -80,6 +90,39 @@ class Offer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.proposer} {self.status}"
+
+    # --- transitions (called only through cases.core.offer_move) ------------------------------
+    @transition(field=status, source=OfferStatus.PENDING_APPROVAL, target=OfferStatus.OPEN)
+    def send(self) -> None:
+        """A supervisor approved it: it goes to the cardholder."""
+
+    @transition(field=status, source=OfferStatus.PENDING_APPROVAL, target=OfferStatus.REJECTED)
+    def reject(self) -> None:
+        pass
+
+    @transition(field=status, source=OfferStatus.OPEN, target=OfferStatus.ACCEPTED)
+    def accept(self) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=[OfferStatus.OPEN, OfferStatus.REQUESTED],
+        target=OfferStatus.DECLINED,
+    )
+    def decline(self) -> None:
+        """The cardholder turned the offer down, or the bank declined the case it was for."""
+
+    @transition(field=status, source=list(LIVE_OFFER_STATUSES), target=OfferStatus.SUPERSEDED)
+    def supersede(self) -> None:
+        """A newer proposal replaces it."""
+
+    @transition(field=status, source=OfferStatus.OPEN, target=OfferStatus.EXPIRED)
+    def expire(self) -> None:
+        pass
+
+    @transition(field=status, source=list(LIVE_OFFER_STATUSES), target=OfferStatus.WITHDRAWN)
+    def withdraw(self) -> None:
+        """Its maker took it back, or the case it belongs to ended."""
 
 
 class ContactChannelKind(models.TextChoices):
@@ -122,3 +165,42 @@ class ContactLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.channel} {self.direction} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class OfferAcceptance(models.Model):
+    """What the cardholder agreed to, exactly as it was shown, and the record of their consent.
+
+    Written once when the cardholder accepts and never changed: the terms, every instalment,
+    the figures, the plain-text disclosure in the language it was read in and its SHA-256, the
+    balances it was based on, and who consented, when, from where, with what browser.
+    Everything built later (the plan, the agreement, reminders) is built from this, never from
+    a new calculation.
+    """
+
+    offer = models.OneToOneField(Offer, on_delete=models.PROTECT, related_name="acceptance")
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    accepted_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    language = models.CharField(max_length=10)
+    currency = models.CharField(max_length=3)
+    terms = models.JSONField()
+    schedule = models.JSONField()
+    figures = models.JSONField()
+    balances = models.JSONField()
+    disclosure_text = models.TextField()
+    disclosure_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("offer acceptance")
+        verbose_name_plural = _("offer acceptances")
+
+    def __str__(self) -> str:
+        return f"{self.offer_id} {self.accepted_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("An offer acceptance is never changed once recorded.")
+        super().save(*args, **kwargs)

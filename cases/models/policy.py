@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -35,6 +37,12 @@ class NegotiationPolicy(models.Model):
     )
     broken_plan_tolerance_days = models.PositiveSmallIntegerField(
         _("a plan breaks after a payment is late by (days)"), default=30
+    )
+    stale_offer_tolerance_percent = models.DecimalField(
+        _("an offer is out of date when what is owed has moved by more than (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1.00"),
     )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(

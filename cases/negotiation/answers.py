@@ -4,12 +4,14 @@ request for information, appeal a decline.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from accounts import services as account_services
 from accounts.models import User
@@ -20,16 +22,22 @@ from cases.core import (
     cardholder_request_create,
     lock_case,
     lock_offer,
+    offer_move,
     record_event,
     run_transition,
+    schedule_summary,
+    terms_from_json,
 )
+from cases.disclosure import disclosure_for, schedule_as_json
 from cases.models import (
     CaseStatus,
     HardshipCase,
     Message,
     Offer,
+    OfferAcceptance,
     OfferStatus,
 )
+from cases.policy.rules import current_policy
 from plans.calculator import Schedule
 
 
@@ -53,34 +61,126 @@ def _open_offer_for_cardholder(case: HardshipCase, offer: Offer, actor: User) ->
     return offer
 
 
-@transaction.atomic
-def offer_accept(*, offer: Offer, actor: User, version: int, consent: bool) -> Offer:
-    """The cardholder accepts, with explicit consent, an open offer that has not expired."""
-    case = lock_case(offer.case, version=version)
-    offer = _open_offer_for_cardholder(case, offer, actor)
-    if not consent:
-        raise CaseActionRefused(_("Tick the box to confirm that you agree to these terms."))
-    _refuse_if_expired(offer)
-    from_status = run_transition(case, "agree")
-    offer.status = OfferStatus.ACCEPTED
-    offer.decided_by, offer.decided_at = actor, timezone.now()
-    offer.save(update_fields=["status", "decided_by", "decided_at"])
-    bump_version(case, "status")
-    record_event(
-        case,
-        actor=actor,
-        kind="offer_accepted",
-        from_status=from_status,
-        payload={"offer": offer.pk},
+class OfferOutOfDate(CaseActionRefused):
+    """What is owed moved too far since the offer was made; the case went back to review."""
+
+
+@dataclass(frozen=True)
+class Consent:
+    """How the cardholder consented: the hash of the disclosure their page showed, and where
+    from (kept with the acceptance)."""
+
+    shown_sha256: str
+    ip_address: str | None = None
+    user_agent: str = ""
+
+
+def _balances(case: HardshipCase) -> dict[str, str]:
+    account = case.account
+    return {
+        "principal": str(account.principal_balance),
+        "interest": str(account.interest_balance),
+        "penalty_interest": str(account.penalty_interest_balance),
+        "fees": str(account.fees_balance),
+    }
+
+
+def _moved_beyond_tolerance(offer: Offer, case: HardshipCase) -> bool:
+    """Whether what is owed now differs from what the offer was worked out on by more than the
+    policy's tolerance (a payment came in, fees were charged)."""
+    terms = terms_from_json(offer.terms)
+    offered = terms.balance + terms.accrued_interest + terms.fees
+    account = case.account
+    now_owed = (
+        account.principal_balance
+        + account.interest_balance
+        + account.penalty_interest_balance
+        + account.fees_balance
     )
+    tolerance = current_policy().stale_offer_tolerance_percent
+    return abs(now_owed - offered) * 100 > offered * tolerance
+
+
+def offer_accept(*, offer: Offer, actor: User, version: int, consent: Consent | None) -> Offer:
+    """The cardholder accepts, with explicit consent, exactly the open offer they were shown.
+
+    Refused, changing nothing: without consent; past the offer's validity; when the disclosure
+    the page showed (its SHA-256) is not the one the offer gives now. When what is owed moved
+    beyond the policy's tolerance since the offer was made, the offer is withdrawn as out of
+    date and the case goes back to review (recorded), and the refusal says so.
+
+    On acceptance the disclosure, every instalment, the figures and the balances are stored,
+    with the consent record, in an `OfferAcceptance` that is never changed.
+    """
+    with transaction.atomic():
+        case = lock_case(offer.case, version=version)
+        offer = _open_offer_for_cardholder(case, offer, actor)
+        if consent is None:
+            raise CaseActionRefused(_("Tick the box to confirm that you agree to these terms."))
+        _refuse_if_expired(offer)
+        if _moved_beyond_tolerance(offer, case):
+            from_status = run_transition(case, "return_to_review")
+            offer.decision_reason = "balances changed"
+            offer_move(
+                offer,
+                "withdraw",
+                case=case,
+                actor=None,
+                from_status=from_status,
+                kind="offer_out_of_date",
+                payload={"balances": _balances(case)},
+            )
+            bump_version(case, "status")
+            out_of_date = True
+        else:
+            out_of_date = False
+            _accept(case, offer, actor, consent)
+    if out_of_date:
+        raise OfferOutOfDate(
+            _(
+                "What you owe has changed since we made this offer, so it is out of date and "
+                "was withdrawn. We are reviewing your case again and will send you a new offer."
+            )
+        )
+    return offer
+
+
+def _accept(case: HardshipCase, offer: Offer, actor: User, consent: Consent) -> None:
+    disclosure = disclosure_for(offer, case.account)
+    if consent.shown_sha256 != disclosure.sha256:
+        raise CaseActionRefused(
+            _(
+                "The terms on your page are not the ones of this offer any more (the page may "
+                "be old, or in another language). Read the offer again before accepting."
+            )
+        )
+    from_status = run_transition(case, "agree")
+    now = timezone.now()
+    offer.decided_by, offer.decided_at = actor, now
+    offer_move(offer, "accept", case=case, actor=actor, from_status=from_status)
+    OfferAcceptance.objects.create(
+        offer=offer,
+        accepted_by=actor,
+        accepted_at=now,
+        ip_address=consent.ip_address,
+        user_agent=consent.user_agent[:300],
+        language=get_language() or "",
+        currency=disclosure.currency,
+        terms=offer.terms,
+        schedule=schedule_as_json(disclosure.schedule),
+        figures=schedule_summary(disclosure.schedule),
+        balances=_balances(case),
+        disclosure_text=disclosure.text,
+        disclosure_sha256=disclosure.sha256,
+    )
+    bump_version(case, "status")
     if case.assignee is not None:
         account_services.notify(
             user=case.assignee,
             title=gettext_noop("The cardholder accepted the offer on case %(reference)s"),
             params={"reference": case.reference},
-            link=case.get_absolute_url(),
+            link=reverse("cases:review", args=[case.pk]),
         )
-    return offer
 
 
 @transaction.atomic
@@ -88,21 +188,20 @@ def offer_decline(*, offer: Offer, actor: User, version: int, reason: str = "") 
     case = lock_case(offer.case, version=version)
     offer = _open_offer_for_cardholder(case, offer, actor)
     from_status = run_transition(case, "return_to_review")
-    offer.status = OfferStatus.DECLINED
     offer.decided_by, offer.decided_at, offer.decision_reason = (
         actor,
         timezone.now(),
         reason.strip(),
     )
-    offer.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    bump_version(case, "status")
-    record_event(
-        case,
+    offer_move(
+        offer,
+        "decline",
+        case=case,
         actor=actor,
-        kind="offer_declined",
         from_status=from_status,
-        payload={"offer": offer.pk, "reason": offer.decision_reason},
+        payload={"reason": offer.decision_reason},
     )
+    bump_version(case, "status")
     return offer
 
 
@@ -115,8 +214,7 @@ def offer_counter(
     offer = _open_offer_for_cardholder(case, offer, actor)
     _refuse_if_expired(offer)
     from_status = run_transition(case, "return_to_review")
-    offer.status = OfferStatus.SUPERSEDED
-    offer.save(update_fields=["status"])
+    offer_move(offer, "supersede", case=case, actor=actor)
     counter = cardholder_request_create(
         case=case, actor=actor, schedule=schedule, note=note, supersedes=offer
     )

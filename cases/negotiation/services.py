@@ -10,21 +10,26 @@ for the lock, then sees the new version and is refused with "this case changed".
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django_fsm import TransitionNotAllowed
 
+from accounts import services as account_services
 from accounts.models import User
 from accounts.roles import Perm
 from cases.core import (
-    LIVE_OFFER_STATUSES,
     CaseActionRefused,
     bump_version,
     lock_case,
     lock_offer,
     notify_holder,
+    offer_move,
+    offers_end,
     record_event,
     run_transition,
     schedule_summary,
@@ -32,16 +37,16 @@ from cases.core import (
     terms_to_json,
 )
 from cases.models import (
+    LIVE_OFFER_STATUSES,
     CaseStatus,
     Document,
-    DocumentStatus,
     HardshipCase,
     Message,
     Offer,
     OfferStatus,
     Proposer,
 )
-from cases.policy.rules import authority_for, authority_limits, current_policy, exceeded_limits
+from cases.policy.rules import authority_for, current_policy, exceeded_limits
 from plans.calculator import Schedule, build_schedule
 
 
@@ -55,6 +60,10 @@ def require_worker(case: HardshipCase, actor: User) -> None:
     require_staff(actor)
     if case.escalated and not actor.has_perm(Perm.APPROVE_OFFERS):
         raise CaseActionRefused(_("This case was appealed; only a supervisor can work on it."))
+    if case.escalated and case.declined_by_id == actor.pk:
+        raise CaseActionRefused(
+            _("You declined this case, so its appeal must be heard by another supervisor.")
+        )
     if case.assignee_id != actor.pk and not actor.has_perm(Perm.ASSIGN_CASES):
         raise CaseActionRefused(_("Claim this case before working on it."))
 
@@ -65,6 +74,10 @@ def case_claim(*, case: HardshipCase, actor: User, version: int) -> HardshipCase
     require_staff(actor)
     if case.escalated and not actor.has_perm(Perm.APPROVE_OFFERS):
         raise CaseActionRefused(_("This case was appealed; only a supervisor can work on it."))
+    if case.escalated and case.declined_by_id == actor.pk:
+        raise CaseActionRefused(
+            _("You declined this case, so its appeal must be heard by another supervisor.")
+        )
     if case.assignee_id is not None and case.assignee_id != actor.pk:
         raise CaseActionRefused(_("Another agent has already claimed this case."))
     from_status = run_transition(case, "take_into_review")
@@ -84,6 +97,10 @@ def case_assign(*, case: HardshipCase, actor: User, assignee: User, version: int
         raise CaseActionRefused(_("Cases can only be assigned to the collections team."))
     if case.escalated and not assignee.has_perm(Perm.APPROVE_OFFERS):
         raise CaseActionRefused(_("This case was appealed; assign it to a supervisor."))
+    if case.escalated and case.declined_by_id == assignee.pk:
+        raise CaseActionRefused(
+            _("This supervisor declined the case; its appeal must be heard by someone else.")
+        )
     if not case.is_open or case.status == CaseStatus.DRAFT:
         raise CaseActionRefused(_("Only open, submitted cases can be assigned."))
     from_status = ""
@@ -134,6 +151,27 @@ def case_request_info(
     return case
 
 
+def approvers_for(*, schedule: Schedule, case: HardshipCase, maker: User) -> list[User]:
+    """Who could approve an offer on these terms: every active supervisor, other than its maker
+    (and other than whoever declined the case, if it was appealed), whose authority covers it."""
+    candidates = (
+        User.objects.filter(is_active=True, groups__permissions__codename=APPROVE_CODENAME)
+        .exclude(pk=maker.pk)
+        .distinct()
+        .select_related("profile")
+    )
+    if case.escalated and case.declined_by_id:
+        candidates = candidates.exclude(pk=case.declined_by_id)
+    return [
+        user
+        for user in candidates
+        if not exceeded_limits(schedule, authority_for(user), current_apr=case.account.apr)
+    ]
+
+
+APPROVE_CODENAME = Perm.APPROVE_OFFERS.split(".", 1)[1]
+
+
 @transaction.atomic
 def offer_propose(
     *, case: HardshipCase, actor: User, version: int, schedule: Schedule, rationale: str
@@ -141,7 +179,9 @@ def offer_propose(
     """Make the bank's offer (a recommended plan, custom terms, or a counter to the request).
 
     Within the maker's authority it goes to the cardholder at once; beyond it, it waits for a
-    supervisor, with the limits it exceeds and by how much.
+    supervisor, with the limits it exceeds and by how much, and every supervisor who could
+    approve it is told. An offer nobody could approve is refused before it is sent, with the
+    reason, so that no case waits for an approval nobody can give.
     """
     case = lock_case(case, version=version)
     require_worker(case, actor)
@@ -149,12 +189,21 @@ def offer_propose(
     if not rationale:
         raise CaseActionRefused(_("Explain the offer: the cardholder reads this rationale."))
     excesses = exceeded_limits(schedule, authority_for(actor), current_apr=case.account.apr)
+    approvers = approvers_for(schedule=schedule, case=case, maker=actor) if excesses else []
+    if excesses and not approvers:
+        raise CaseActionRefused(
+            _(
+                "This offer goes beyond your authority, and nobody else who could approve it is "
+                "available: no other supervisor's authority covers it. Change the terms to fit "
+                "within the limits shown, or ask an administrator about the authority limits."
+            )
+        )
     target = "await_approval" if excesses else "await_cardholder"
     from_status = run_transition(case, target)
     previous = case.offers.filter(status__in=LIVE_OFFER_STATUSES).order_by("-created_at").first()
-    case.offers.filter(status__in=LIVE_OFFER_STATUSES).update(status=OfferStatus.SUPERSEDED)
+    offers_end(case, "supersede", actor=actor)
     if previous is not None:
-        previous.refresh_from_db(fields=["status"])
+        previous.refresh_from_db()
     now = timezone.now()
     offer = Offer.objects.create(
         case=case,
@@ -180,6 +229,13 @@ def offer_propose(
             payload={"offer": offer.pk, "exceeds": offer.exceeds},
             visible=False,
         )
+        for approver in approvers:
+            account_services.notify(
+                user=approver,
+                title=gettext_noop("An offer on case %(reference)s waits for your approval"),
+                params={"reference": case.reference},
+                link=reverse("cases:approvals"),
+            )
     else:
         record_event(
             case,
@@ -192,52 +248,56 @@ def offer_propose(
     return offer
 
 
+def _pending(offer: Offer, case: HardshipCase) -> Offer:
+    offer = lock_offer(offer, case)
+    if offer.status != OfferStatus.PENDING_APPROVAL:
+        raise CaseActionRefused(_("This offer is not waiting for approval."))
+    return offer
+
+
+def _tell_maker(offer: Offer, case: HardshipCase, title: str, **params: Any) -> None:
+    account_services.notify(
+        user=offer.created_by,
+        title=title,
+        params={"reference": case.reference, **params},
+        link=reverse("cases:review", args=[case.pk]),
+    )
+
+
 @transaction.atomic
 def offer_approve(*, offer: Offer, actor: User, version: int, note: str = "") -> Offer:
     """Maker-checker: a supervisor other than the maker sends the offer to the cardholder."""
     case = lock_case(offer.case, version=version)
-    offer = lock_offer(offer, case)
+    offer = _pending(offer, case)
     if not actor.has_perm(Perm.APPROVE_OFFERS):
         raise CaseActionRefused(_("Only a supervisor can approve offers."))
     if offer.created_by_id == actor.pk:
         raise CaseActionRefused(_("You made this offer, so someone else must approve it."))
-    if offer.status != OfferStatus.PENDING_APPROVAL:
-        raise CaseActionRefused(_("This offer is not waiting for approval."))
     schedule = build_schedule(terms_from_json(offer.terms))
-    beyond = exceeded_limits(
-        schedule, authority_limits(role="supervisor"), current_apr=case.account.apr
-    )
-    if beyond:
+    if exceeded_limits(schedule, authority_for(actor), current_apr=case.account.apr):
         raise CaseActionRefused(
             _("This offer is beyond your authority too; reject it with a reason.")
         )
     from_status = run_transition(case, "approve")
     now = timezone.now()
-    offer.status = OfferStatus.OPEN
     offer.decided_by, offer.decided_at, offer.decision_reason = actor, now, note.strip()
     offer.sent_at = now
     offer.expires_at = now + timedelta(days=current_policy().offer_validity_days)
-    offer.save(
-        update_fields=[
-            "status",
-            "decided_by",
-            "decided_at",
-            "decision_reason",
-            "sent_at",
-            "expires_at",
-        ]
-    )
-    bump_version(case, "status")
-    record_event(
-        case,
+    offer_move(
+        offer,
+        "send",
+        case=case,
         actor=actor,
-        kind="offer_approved",
         from_status=from_status,
-        payload={"offer": offer.pk, "note": offer.decision_reason},
+        kind="offer_approved",
+        payload={"note": offer.decision_reason},
+        # The approval is staff business; what the cardholder sees is that an offer was sent.
         visible=False,
     )
+    bump_version(case, "status")
     record_event(case, actor=actor, kind="offer_sent", payload={"offer": offer.pk})
     notify_holder(case, gettext_noop("You have an offer on case %(reference)s"))
+    _tell_maker(offer, case, gettext_noop("Your offer on case %(reference)s was approved"))
     return offer
 
 
@@ -245,40 +305,79 @@ def offer_approve(*, offer: Offer, actor: User, version: int, note: str = "") ->
 def offer_reject(*, offer: Offer, actor: User, version: int, reason: str) -> Offer:
     """A supervisor refuses an offer beyond authority; it is kept, with the reason, forever."""
     case = lock_case(offer.case, version=version)
-    offer = lock_offer(offer, case)
+    offer = _pending(offer, case)
     if not actor.has_perm(Perm.APPROVE_OFFERS):
         raise CaseActionRefused(_("Only a supervisor can reject offers."))
     if offer.created_by_id == actor.pk:
         raise CaseActionRefused(_("You made this offer, so someone else must decide on it."))
-    if offer.status != OfferStatus.PENDING_APPROVAL:
-        raise CaseActionRefused(_("This offer is not waiting for approval."))
     reason = reason.strip()
     if not reason:
         raise CaseActionRefused(_("Give the reason for rejecting the offer."))
     from_status = run_transition(case, "reject")
-    offer.status = OfferStatus.REJECTED
     offer.decided_by, offer.decided_at, offer.decision_reason = actor, timezone.now(), reason
-    offer.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    offer_move(
+        offer, "reject", case=case, actor=actor, from_status=from_status, payload={"reason": reason}
+    )
     bump_version(case, "status")
-    record_event(
+    _tell_maker(
+        offer,
         case,
+        gettext_noop("Your offer on case %(reference)s was rejected: %(reason)s"),
+        reason=reason,
+    )
+    return offer
+
+
+@transaction.atomic
+def offer_recall(*, offer: Offer, actor: User, version: int) -> Offer:
+    """The maker takes back an offer still waiting for a supervisor; the case is theirs to
+    review again. (A supervisor working the case may recall it too.)"""
+    case = lock_case(offer.case, version=version)
+    offer = _pending(offer, case)
+    if offer.created_by_id != actor.pk and not actor.has_perm(Perm.ASSIGN_CASES):
+        raise CaseActionRefused(_("Only the person who made this offer can take it back."))
+    from_status = run_transition(case, "recall_offer")
+    offer_move(offer, "withdraw", case=case, actor=actor, from_status=from_status)
+    bump_version(case, "status")
+    return offer
+
+
+@transaction.atomic
+def offer_withdraw(*, offer: Offer, actor: User, version: int, reason: str) -> Offer:
+    """The bank takes back an offer the cardholder has not answered (to revise it, or because
+    circumstances changed); the cardholder is told why, and the case returns to review."""
+    case = lock_case(offer.case, version=version)
+    require_worker(case, actor)
+    offer = lock_offer(offer, case)
+    if offer.status != OfferStatus.OPEN:
+        raise CaseActionRefused(_("This offer is no longer open: it was answered or replaced."))
+    reason = reason.strip()
+    if not reason:
+        raise CaseActionRefused(_("Say why the offer is withdrawn: the cardholder reads it."))
+    from_status = run_transition(case, "return_to_review")
+    offer.decision_reason = reason
+    offer_move(
+        offer,
+        "withdraw",
+        case=case,
         actor=actor,
-        kind="offer_rejected",
         from_status=from_status,
-        payload={"offer": offer.pk, "reason": reason},
-        visible=False,
+        payload={"reason": reason},
+    )
+    bump_version(case, "status")
+    notify_holder(
+        case,
+        gettext_noop("We withdrew our offer on case %(reference)s"),
+        gettext_noop("The reason: %(reason)s"),
+        reason=reason,
     )
     return offer
 
 
 def _expire(case: HardshipCase, offer: Offer) -> None:
-    offer.status = OfferStatus.EXPIRED
-    offer.save(update_fields=["status"])
     from_status = run_transition(case, "return_to_review")
+    offer_move(offer, "expire", case=case, actor=None, from_status=from_status)
     bump_version(case, "status")
-    record_event(
-        case, actor=None, kind="offer_expired", from_status=from_status, payload={"offer": offer.pk}
-    )
 
 
 def offers_expire_due(*, now: datetime | None = None) -> int:
@@ -310,10 +409,11 @@ def case_decline(*, case: HardshipCase, actor: User, version: int, reason: str) 
     if not reason:
         raise CaseActionRefused(_("Give the reason: the cardholder reads it and may appeal."))
     from_status = run_transition(case, "decline")
-    case.outcome_reason, case.escalated = reason, False
+    case.outcome_reason, case.escalated, case.declined_by = reason, False, actor
     case.closed_at = timezone.now()
-    case.offers.filter(status__in=LIVE_OFFER_STATUSES).update(status=OfferStatus.DECLINED)
-    bump_version(case, "status", "outcome_reason", "escalated", "closed_at")
+    offers_end(case, "decline", actor=actor, statuses=[OfferStatus.REQUESTED])
+    offers_end(case, "withdraw", actor=actor)
+    bump_version(case, "status", "outcome_reason", "escalated", "declined_by", "closed_at")
     record_event(
         case, actor=actor, kind="declined", from_status=from_status, payload={"reason": reason}
     )
@@ -330,7 +430,7 @@ def case_close(*, case: HardshipCase, actor: User, version: int, reason: str) ->
         raise CaseActionRefused(_("Give the reason for closing the case."))
     from_status = run_transition(case, "close")
     case.outcome_reason, case.closed_at = reason, timezone.now()
-    case.offers.filter(status__in=LIVE_OFFER_STATUSES).update(status=OfferStatus.WITHDRAWN)
+    offers_end(case, "withdraw", actor=actor)
     bump_version(case, "status", "outcome_reason", "closed_at")
     record_event(
         case, actor=actor, kind="closed", from_status=from_status, payload={"reason": reason}
@@ -352,7 +452,13 @@ def document_review(
             _("Say why the document cannot be accepted; the cardholder reads it.")
         )
     document = Document.objects.select_for_update().get(pk=document.pk, case=case)
-    document.status = DocumentStatus.ACCEPTED if accepted else DocumentStatus.REJECTED
+    try:
+        document.accept() if accepted else document.reject()
+    except TransitionNotAllowed:
+        raise CaseActionRefused(
+            _("The document is already %(status)s.")
+            % {"status": document.get_status_display().lower()}
+        ) from None
     document.review_reason = reason
     document.save(update_fields=["status", "review_reason"])
     record_event(

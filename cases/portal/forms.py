@@ -40,8 +40,14 @@ class OfferAnswerForm(VersionedForm):
         )
     )
     consent = forms.BooleanField(
-        label=_("I have read the terms above and agree to repay as shown."), required=False
+        label=_(
+            "I have read and understood every payment, the number of payments, the interest and "
+            "the fees of the plan above, and I agree to repay as it shows."
+        ),
+        required=False,
     )
+    # The SHA-256 of the disclosure the page showed: what is accepted is what was read.
+    disclosure = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     reason = forms.CharField(
         label=_("Why are you declining? (optional)"),
         required=False,

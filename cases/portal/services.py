@@ -8,10 +8,16 @@ from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
 from accounts.models import User
-from cases.core import CaseActionRefused, bump_version, is_holder, lock_case, record_event
+from cases.core import (
+    CaseActionRefused,
+    bump_version,
+    is_holder,
+    lock_case,
+    offers_end,
+    record_event,
+)
 from cases.models import (
     HardshipCase,
-    OfferStatus,
 )
 
 
@@ -36,9 +42,7 @@ def case_withdraw(
     except TransitionNotAllowed:
         raise CaseActionRefused(_("This case can no longer be withdrawn.")) from None
     case.closed_at = timezone.now()
-    case.offers.filter(
-        status__in=[OfferStatus.REQUESTED, OfferStatus.OPEN, OfferStatus.PENDING_APPROVAL]
-    ).update(status=OfferStatus.WITHDRAWN)
+    offers_end(case, "withdraw", actor=actor)
     bump_version(case, "status", "closed_at")
     record_event(
         case,

@@ -16,13 +16,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors as account_selectors
-from accounts.access import AuthenticatedRequest, permission_required
+from accounts.access import AuthenticatedRequest, client_ip, permission_required
 from accounts.roles import Perm
 from cases import negotiation, planning, selectors
 from cases.actions import perform
 from cases.calculator_text import translate_error
 from cases.conversation import message_post
 from cases.core import CaseActionRefused, CaseChanged
+from cases.disclosure import disclosure_for
 from cases.documents import served_name
 from cases.models import (
     MESSAGE_STATUSES,
@@ -31,7 +32,7 @@ from cases.models import (
     OfferStatus,
     category_label,
 )
-from cases.negotiation.answers import case_appeal, case_reply, offer_accept, offer_decline
+from cases.negotiation.answers import Consent, case_appeal, case_reply, offer_accept, offer_decline
 from cases.portal import services
 from cases.portal.forms import (
     AppealForm,
@@ -149,6 +150,7 @@ def _case_page(
     """The cardholder's case page; `forms` replaces a form with a bound one that was refused,
     so its errors show beside its fields."""
     offers = list(selectors.case_offers_for_cardholder(case=case))
+    open_offer = next((o for o in offers if o.status == OfferStatus.OPEN), None)
     position = _TRACKER_POSITION.get(case.status, -1)
     tracker = [
         {"label": label, "done": index < position, "current": index == position}
@@ -172,7 +174,8 @@ def _case_page(
             "can_withdraw": case.status in withdrawable_statuses(),
             "can_message": case.status in MESSAGE_STATUSES,
             "is_holder": True,
-            "open_offer": next((o for o in offers if o.status == OfferStatus.OPEN), None),
+            "open_offer": open_offer,
+            "open_disclosure": disclosure_for(open_offer, case.account) if open_offer else None,
             "answer_form": forms.get("answer_form")
             or OfferAnswerForm(initial={"version": case.version}),
             "counter_form": CounterForm(initial={"version": case.version}),
@@ -264,8 +267,16 @@ def offer_answer(request: AuthenticatedRequest, case_id: int, offer_id: int) -> 
     data = form.cleaned_data
     try:
         if data["answer"] == "accept":
+            consent = Consent(
+                shown_sha256=data["disclosure"],
+                ip_address=client_ip(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            )
             offer_accept(
-                offer=offer, actor=request.user, version=data["version"], consent=data["consent"]
+                offer=offer,
+                actor=request.user,
+                version=data["version"],
+                consent=consent if data["consent"] else None,
             )
             messages.success(
                 request, _("Thank you. You accepted the plan; we will prepare your agreement.")

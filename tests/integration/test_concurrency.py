@@ -18,7 +18,7 @@ from django.urls import reverse
 from cases import negotiation as n
 from cases.models import CaseEvent, CaseStatus, HardshipCase, Offer, OfferStatus
 from tests.cases.conftest import fill_draft
-from tests.cases.negotiation.test_negotiation import quote
+from tests.cases.negotiation.test_negotiation import consent_for, quote
 from tests.conftest import login_as
 from tests.factories import CardAccountFactory
 from tests.services import need
@@ -118,7 +118,9 @@ def test_accepting_while_a_supervisor_decides_cannot_both_win(case_in_review, ag
     version = HardshipCase.objects.get(pk=case_in_review.pk).version
     expiry_time = (offer.expires_at or timezone.now()) + timedelta(seconds=1)
     results = race(
-        lambda: n.offer_accept(offer=offer, actor=cardholder, version=version, consent=True),
+        lambda: n.offer_accept(
+            offer=offer, actor=cardholder, version=version, consent=consent_for(offer)
+        ),
         lambda: n.offers_expire_due(now=expiry_time),
     )
     offer.refresh_from_db()

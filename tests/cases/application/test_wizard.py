@@ -147,8 +147,12 @@ def test_the_options_step_offers_recommended_plans_and_records_the_choice(
     requested = Offer.objects.get(case=case, status="requested")
     assert requested.proposer == "cardholder"
     assert requested.rationale == "Please"
-    # The earlier request is kept, marked withdrawn, never deleted.
-    assert Offer.objects.filter(case=case, status="withdrawn").count() == 1
+    # Changing the choice before sending replaces it: the cardholder never sees a "withdrawn"
+    # request they did not withdraw, and the bank never received the first choice.
+    assert Offer.objects.filter(case=case).count() == 1
+    # Coming back to the step keeps what they wrote.
+    again = client.get(reverse("cases:apply", args=[case.pk, "options"]))
+    assert again.context["form"].initial["note"] == "Please"
 
 
 def test_own_terms_beyond_policy_are_refused_with_the_reason(client_for, cardholder, draft):

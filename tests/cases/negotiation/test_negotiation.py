@@ -31,6 +31,16 @@ def quote(case, *, months=24, interest_waived="0.00", apr=None):
     )
 
 
+def consent_for(offer):
+    """The consent a cardholder gives on the page: the hash of the disclosure they read."""
+    from cases.disclosure import disclosure_for
+    from cases.models import Offer
+    from cases.negotiation.answers import Consent
+
+    offer = Offer.objects.get(pk=offer.pk)
+    return Consent(shown_sha256=disclosure_for(offer, offer.case.account).sha256)
+
+
 def fresh(case):
     case.refresh_from_db()
     return case
@@ -90,7 +100,9 @@ def test_an_offer_within_authority_goes_to_the_cardholder(in_review, agent, card
     assert cardholder.notifications.filter(title__startswith="You have an offer").exists()
 
 
-def test_an_offer_beyond_authority_waits_for_a_supervisor_with_the_excess(in_review, agent):
+def test_an_offer_beyond_authority_waits_for_a_supervisor_with_the_excess(
+    in_review, agent, supervisor
+):
     accrued = in_review.account.interest_balance + in_review.account.penalty_interest_balance
     offer = n.offer_propose(
         case=in_review,
@@ -122,7 +134,7 @@ def test_an_offer_needs_a_rationale(in_review, agent):
 
 
 @pytest.fixture
-def pending(in_review, agent):
+def pending(in_review, agent, supervisor):
     return n.offer_propose(
         case=in_review,
         actor=agent,
@@ -200,8 +212,10 @@ def open_offer(in_review, agent):
 def test_the_cardholder_accepts_with_consent(open_offer, cardholder, agent):
     case = fresh(open_offer.case)
     with pytest.raises(CaseActionRefused, match="Tick the box"):
-        n.offer_accept(offer=open_offer, actor=cardholder, version=case.version, consent=False)
-    offer = n.offer_accept(offer=open_offer, actor=cardholder, version=case.version, consent=True)
+        n.offer_accept(offer=open_offer, actor=cardholder, version=case.version, consent=None)
+    offer = n.offer_accept(
+        offer=open_offer, actor=cardholder, version=case.version, consent=consent_for(open_offer)
+    )
     assert offer.status == OfferStatus.ACCEPTED
     assert fresh(case).status == CaseStatus.AGREED
     assert agent.notifications.filter(title__startswith="The cardholder accepted").exists()
@@ -209,10 +223,15 @@ def test_the_cardholder_accepts_with_consent(open_offer, cardholder, agent):
 
 def test_an_offer_cannot_be_accepted_twice(open_offer, cardholder):
     case = fresh(open_offer.case)
-    n.offer_accept(offer=open_offer, actor=cardholder, version=case.version, consent=True)
+    n.offer_accept(
+        offer=open_offer, actor=cardholder, version=case.version, consent=consent_for(open_offer)
+    )
     with pytest.raises(CaseActionRefused):
         n.offer_accept(
-            offer=open_offer, actor=cardholder, version=fresh(case).version, consent=True
+            offer=open_offer,
+            actor=cardholder,
+            version=fresh(case).version,
+            consent=consent_for(open_offer),
         )
 
 
@@ -223,7 +242,12 @@ def test_an_expired_offer_cannot_be_accepted_and_expiry_returns_the_case_to_revi
     case = fresh(open_offer.case)
     open_offer.refresh_from_db()
     with pytest.raises(CaseActionRefused, match="expired"):
-        n.offer_accept(offer=open_offer, actor=cardholder, version=case.version, consent=True)
+        n.offer_accept(
+            offer=open_offer,
+            actor=cardholder,
+            version=case.version,
+            consent=consent_for(open_offer),
+        )
     assert n.offers_expire_due() == 1
     assert n.offers_expire_due() == 0
     open_offer.refresh_from_db()
@@ -244,7 +268,10 @@ def test_a_superseded_offer_cannot_be_accepted(open_offer, agent, cardholder):
     )
     with pytest.raises(CaseActionRefused, match="no longer open"):
         n.offer_accept(
-            offer=open_offer, actor=cardholder, version=fresh(case).version, consent=True
+            offer=open_offer,
+            actor=cardholder,
+            version=fresh(case).version,
+            consent=consent_for(open_offer),
         )
 
 
@@ -254,7 +281,7 @@ def test_another_cardholder_cannot_accept(open_offer, other_cardholder):
             offer=open_offer,
             actor=other_cardholder,
             version=fresh(open_offer.case).version,
-            consent=True,
+            consent=consent_for(open_offer),
         )
 
 

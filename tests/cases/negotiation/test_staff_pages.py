@@ -152,7 +152,7 @@ def test_an_agent_cannot_open_the_approvals(client_for, agent):
     assert client_for(agent).get(reverse("cases:approvals")).status_code == 403
 
 
-def test_an_agent_posting_a_supervisor_action_is_refused(client_for, agent, submitted):
+def test_an_agent_posting_a_supervisor_action_is_refused(client_for, agent, supervisor, submitted):
     n.case_claim(case=submitted, actor=agent, version=submitted.version)
     case = HardshipCase.objects.get(pk=submitted.pk)
     offer = n.offer_propose(
@@ -194,11 +194,15 @@ def test_the_cardholder_accepts_through_the_case_page(client_for, agent, cardhol
     )
     case.refresh_from_db()
     client = client_for(cardholder)
-    assert 'data-testid="open-offer"' in client.get(case.get_absolute_url()).content.decode()
+    page = client.get(case.get_absolute_url())
+    assert 'data-testid="open-offer"' in page.content.decode()
+    shown = page.context["open_disclosure"].sha256
     url = reverse("cases:offer_answer", args=[case.pk, offer.pk])
     response = client.post(url, {"version": case.version, "answer": "accept"}, follow=True)
     assert "Tick the box" in response.content.decode()
-    client.post(url, {"version": case.version, "answer": "accept", "consent": "on"})
+    client.post(
+        url, {"version": case.version, "answer": "accept", "consent": "on", "disclosure": shown}
+    )
     assert HardshipCase.objects.get(pk=case.pk).status == CaseStatus.AGREED
 
 

@@ -30,7 +30,7 @@ def in_review(submitted, agent):
 
 
 @pytest.fixture
-def awaiting_approval(in_review, agent):
+def awaiting_approval(in_review, agent, supervisor):
     accrued = in_review.account.interest_balance + in_review.account.penalty_interest_balance
     n.offer_propose(
         case=in_review,
