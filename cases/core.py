@@ -204,12 +204,23 @@ def offer_move(
 
 
 def offers_end(
-    case: HardshipCase, name: str, *, actor: User | None, statuses: Any = LIVE_OFFER_STATUSES
+    case: HardshipCase,
+    name: str,
+    *,
+    actor: User | None,
+    statuses: Any = LIVE_OFFER_STATUSES,
+    with_case: bool = True,
 ) -> None:
-    """Every offer of the case still in play ends the same way (the case was closed,
-    withdrawn, declined, or a new proposal replaces them)."""
+    """Every offer of the case still in play ends the same way: with the case (closed,
+    withdrawn, declined; the case's own event says so, the offers' are for staff) or replaced
+    by a new proposal (`with_case=False`)."""
     for offer in case.offers.filter(status__in=list(statuses)).order_by("pk"):
-        offer_move(offer, name, case=case, actor=actor)
+        if with_case:
+            offer_move(
+                offer, name, case=case, actor=actor, kind="offer_ended_with_case", visible=False
+            )
+        else:
+            offer_move(offer, name, case=case, actor=actor)
 
 
 def lock_offer(offer: Offer, case: HardshipCase) -> Offer:

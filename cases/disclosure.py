@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.utils import timezone
@@ -76,12 +77,31 @@ class Disclosure:
 
 def disclosure_for(offer: Offer, account: CardAccount) -> Disclosure:
     """The full disclosure of `offer`, from its stored terms, in the active language."""
-    schedule = build_schedule(terms_from_json(offer.terms))
+    return disclosure_of(
+        build_schedule(terms_from_json(offer.terms)),
+        account,
+        reference=offer.case.reference,
+        rationale=offer.rationale,
+        expires_at=offer.expires_at,
+    )
+
+
+def disclosure_of(
+    schedule: Schedule,
+    account: CardAccount,
+    *,
+    reference: str,
+    rationale: str = "",
+    expires_at: datetime | None = None,
+) -> Disclosure:
+    """The disclosure of a plan not yet offered: what staff see before they send it."""
     currency = account.currency
     made_up_of = _made_up_of(schedule)
     accrual = _accrual(schedule, currency)
     comparison = _comparison(schedule, account, currency)
-    text = _text(offer, schedule, made_up_of, accrual, comparison, currency)
+    text = _text(
+        reference, rationale, expires_at, schedule, made_up_of, accrual, comparison, currency
+    )
     return Disclosure(
         currency=currency,
         schedule=schedule,
@@ -186,7 +206,9 @@ def _rate(value: Decimal | None) -> str:
 
 
 def _text(
-    offer: Offer,
+    reference: str,
+    rationale: str,
+    expires_at: datetime | None,
     schedule: Schedule,
     made_up_of: tuple[Line, ...],
     accrual: str,
@@ -195,7 +217,7 @@ def _text(
 ) -> str:
     """The disclosure as plain text: what is stored, hashed and later printed in the agreement."""
     lines = [
-        _("Repayment plan offered on case %(reference)s") % {"reference": offer.case.reference},
+        _("Repayment plan offered on case %(reference)s") % {"reference": reference},
         "",
         _("What you owe and how it is made up:"),
     ]
@@ -209,6 +231,18 @@ def _text(
         _("Every instalment:"),
     ]
     for row in schedule.rows:
+        if row.principal < 0:
+            lines.append(
+                "  "
+                + _("%(n)s. %(date)s: %(payment)s (interest %(interest)s added to what you owe)")
+                % {
+                    "n": row.n,
+                    "date": day(row.due_date),
+                    "payment": money(row.payment, currency),
+                    "interest": money(row.interest, currency),
+                }
+            )
+            continue
         lines.append(
             "  "
             + _(
@@ -239,10 +273,10 @@ def _text(
     ]
     if comparison:
         lines += ["", comparison]
-    if offer.rationale:
-        lines += ["", _labelled(_("Why we offer this"), offer.rationale)]
-    if offer.expires_at:
-        until = day(timezone.localtime(offer.expires_at).date())
+    if rationale:
+        lines += ["", _labelled(_("Why we offer this"), rationale)]
+    if expires_at:
+        until = day(timezone.localtime(expires_at).date())
         lines += ["", _("Open until %(date)s.") % {"date": until}]
     return "\n".join(lines) + "\n"
 

@@ -63,6 +63,28 @@ _TEXTS: dict[str, tuple[Any, Any]] = {
         gettext_lazy("The cardholder declined the offer"),
     ),
     "offer_expired": (gettext_lazy("Offer expired"), gettext_lazy("Offer expired")),
+    "offer_superseded": (
+        gettext_lazy("A newer proposal replaced this one"),
+        gettext_lazy("Proposal replaced by a newer one"),
+    ),
+    "offer_withdrawn": (
+        gettext_lazy("We withdrew our offer: %(reason)s"),
+        gettext_lazy("Offer withdrawn: %(reason)s"),
+    ),
+    "offer_withdrawn_unsent": (
+        gettext_lazy("Offer withdrawn"),
+        gettext_lazy("Offer taken back before approval"),
+    ),
+    "offer_ended_with_case": (
+        gettext_lazy("Offer ended with the case"),
+        gettext_lazy("Offer ended with the case"),
+    ),
+    "offer_out_of_date": (
+        gettext_lazy(
+            "The offer was out of date (what you owe had changed); we are reviewing again"
+        ),
+        gettext_lazy("Offer withdrawn as out of date: the balances moved beyond the tolerance"),
+    ),
     "countered": (
         gettext_lazy("You proposed other terms"),
         gettext_lazy("Counter-proposal from the cardholder"),

@@ -73,6 +73,16 @@ negotiation_urls = [
     path("staff/cases/<int:case_id>/contact/", review.contact, name="contact"),
     path("staff/cases/<int:case_id>/messages/", review.message, name="staff_message"),
     path(
+        "staff/cases/<int:case_id>/offers/<int:offer_id>/recall/",
+        review.offer_recall,
+        name="offer_recall",
+    ),
+    path(
+        "staff/cases/<int:case_id>/offers/<int:offer_id>/withdraw/",
+        review.offer_withdraw,
+        name="offer_withdraw",
+    ),
+    path(
         "staff/cases/<int:case_id>/documents/<int:document_id>/review/",
         review.document_review,
         name="document_review",

@@ -25,7 +25,9 @@ from cases.negotiation.services import (
     document_review,
     offer_approve,
     offer_propose,
+    offer_recall,
     offer_reject,
+    offer_withdraw,
     offers_expire_due,
 )
 
@@ -46,6 +48,8 @@ __all__ = [
     "offer_counter",
     "offer_decline",
     "offer_propose",
+    "offer_recall",
     "offer_reject",
+    "offer_withdraw",
     "offers_expire_due",
 ]

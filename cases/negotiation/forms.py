@@ -230,3 +230,9 @@ class OpenForCardholderForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class OfferWithdrawForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Why the offer is withdrawn (the cardholder reads it)"), max_length=2000
+    )

@@ -21,6 +21,7 @@ from cases.application.evidence import EVIDENCE_KINDS
 from cases.calculator_text import translate_error, translate_message
 from cases.conversation import message_post
 from cases.core import CaseActionRefused, CaseChanged
+from cases.disclosure import disclosure_of
 from cases.forms import VersionedForm
 from cases.models import (
     MESSAGE_STATUSES,
@@ -35,6 +36,7 @@ from cases.negotiation.forms import (
     ContactForm,
     DocumentReviewForm,
     OfferForm,
+    OfferWithdrawForm,
     ReasonForm,
     RequestInfoForm,
     StaffMessageForm,
@@ -107,7 +109,11 @@ def _review_context(
         ],
         "spending": [(category_label(t.category), t) for t in spending.categories[:6]],
         "recommendations": [
-            (r, [translate_message(m, currency=account.currency) for m in r.explanation])
+            (
+                r,
+                [translate_message(m, currency=account.currency) for m in r.explanation],
+                disclosure_of(r.schedule, account, reference=case.reference),
+            )
             for r in (result.recommendations if result else ())
         ],
         "no_recommendation": translate_message(result.reason, currency=account.currency)
@@ -388,5 +394,43 @@ def document_review(request: AuthenticatedRequest, case_id: int, document_id: in
         ),
         invalid=_("Choose accept or reject."),
         done="",
+        back=reverse("cases:review", args=[case.pk]),
+    )
+
+
+@permission_required(Perm.WORK_CASES)
+@require_POST
+def offer_recall(request: AuthenticatedRequest, case_id: int, offer_id: int) -> HttpResponse:
+    case = _staff_case(request, case_id)
+    offer = case.offers.filter(pk=offer_id).first()
+    if offer is None:
+        raise Http404
+    return perform(
+        request,
+        VersionedForm(request.POST),
+        lambda data: negotiation.offer_recall(
+            offer=offer, actor=request.user, version=data["version"]
+        ),
+        invalid=str(CaseChanged()),
+        done=_("You took the offer back. The case is in review again."),
+        back=reverse("cases:review", args=[case.pk]),
+    )
+
+
+@permission_required(Perm.WORK_CASES)
+@require_POST
+def offer_withdraw(request: AuthenticatedRequest, case_id: int, offer_id: int) -> HttpResponse:
+    case = _staff_case(request, case_id)
+    offer = case.offers.filter(pk=offer_id).first()
+    if offer is None:
+        raise Http404
+    return perform(
+        request,
+        OfferWithdrawForm(request.POST),
+        lambda data: negotiation.offer_withdraw(
+            offer=offer, actor=request.user, version=data["version"], reason=data["reason"]
+        ),
+        invalid=_("Say why the offer is withdrawn: the cardholder reads it."),
+        done=_("The offer was withdrawn and the cardholder told why."),
         back=reverse("cases:review", args=[case.pk]),
     )

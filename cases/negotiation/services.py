@@ -201,7 +201,7 @@ def offer_propose(
     target = "await_approval" if excesses else "await_cardholder"
     from_status = run_transition(case, target)
     previous = case.offers.filter(status__in=LIVE_OFFER_STATUSES).order_by("-created_at").first()
-    offers_end(case, "supersede", actor=actor)
+    offers_end(case, "supersede", actor=actor, with_case=False)
     if previous is not None:
         previous.refresh_from_db()
     now = timezone.now()

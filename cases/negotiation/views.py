@@ -12,6 +12,7 @@ from accounts.access import AuthenticatedRequest, permission_required
 from accounts.roles import Perm
 from cases.application.services import case_open_for_cardholder
 from cases.core import CaseActionRefused
+from cases.disclosure import disclosure_for
 from cases.models import (
     CardAccount,
     Offer,
@@ -60,7 +61,11 @@ def approvals(request: AuthenticatedRequest) -> HttpResponse:
         {
             "page": page,
             "items": [
-                (offer, ApprovalForm(initial={"version": offer.case.version}))
+                (
+                    offer,
+                    ApprovalForm(initial={"version": offer.case.version}),
+                    disclosure_for(offer, offer.case.account),
+                )
                 for offer in page.object_list
             ],
         },
