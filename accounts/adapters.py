@@ -7,6 +7,7 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import get_language
 
 from accounts import services
@@ -22,15 +23,18 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
-        response = super().post_login(request, user, **kwargs)
-        # Speak to people in the language they chose in their profile, on every device.
-        # A choice made on this device (the language switcher) wins over the profile.
+        # Speak to people in the language they chose (kept on their profile), on every device
+        # and from the first message after signing in.
         profile = getattr(user, "profile", None)
-        chosen_here = settings.LANGUAGE_COOKIE_NAME in request.COOKIES
-        if profile is not None and profile.preferred_language and not chosen_here:
+        language = profile.preferred_language if profile is not None else ""
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        response = super().post_login(request, user, **kwargs)
+        if language:
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
-                profile.preferred_language,
+                language,
                 max_age=settings.LANGUAGE_COOKIE_AGE,
                 secure=settings.LANGUAGE_COOKIE_SECURE,
                 samesite=settings.LANGUAGE_COOKIE_SAMESITE,

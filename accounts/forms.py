@@ -1,21 +1,44 @@
 from __future__ import annotations
 
-import zoneinfo
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profile
 from accounts.widgets import TimeSelect
 
-# Time zones a person in our markets is likely to pick first, then every other one.
-_COMMON_ZONES = ["Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Singapore", "UTC"]
+#: A short list of time zones, by the places people know, the bank's own first; a profile set
+#: to another zone keeps it as one more choice.
+_ZONES: tuple[tuple[str, Any], ...] = (
+    ("Asia/Shanghai", _("China (Beijing, Shanghai)")),
+    ("Asia/Hong_Kong", _("Hong Kong")),
+    ("Asia/Macau", _("Macau")),
+    ("Asia/Taipei", _("Taipei")),
+    ("Asia/Singapore", _("Singapore, Kuala Lumpur")),
+    ("Asia/Tokyo", _("Tokyo, Seoul")),
+    ("Asia/Bangkok", _("Bangkok, Jakarta, Hanoi")),
+    ("Asia/Kolkata", _("India")),
+    ("Asia/Dubai", _("Dubai")),
+    ("Europe/London", _("London")),
+    ("Europe/Paris", _("Paris, Berlin, Rome")),
+    ("America/New_York", _("New York, Toronto")),
+    ("America/Los_Angeles", _("Los Angeles, Vancouver")),
+    ("Australia/Sydney", _("Sydney, Melbourne")),
+    ("UTC", _("Coordinated Universal Time (UTC)")),
+)
 
 
-def _time_zone_choices() -> list[tuple[str, str]]:
-    rest = sorted(zoneinfo.available_timezones() - set(_COMMON_ZONES))
-    return [(zone, zone) for zone in [*_COMMON_ZONES, *rest]]
+def time_zone_choices(current: str | None = None) -> list[tuple[str, Any]]:
+    """The short list, the bank's own zone first."""
+    zones = dict(_ZONES)
+    first = settings.TIME_ZONE
+    choices = [(first, zones.get(first, first))]
+    choices += [(zone, label) for zone, label in _ZONES if zone != first]
+    if current and current not in zones and current != first:
+        choices.append((current, current))
+    return choices
 
 
 class ContactHoursMixin:
@@ -33,7 +56,7 @@ class ContactHoursMixin:
 
 
 class ProfileForm(ContactHoursMixin, forms.ModelForm):
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=_time_zone_choices)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
 
     class Meta:
         model = Profile
@@ -53,8 +76,18 @@ class ProfileForm(ContactHoursMixin, forms.ModelForm):
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
         }
         help_texts = {
-            "contact_from": _("We will not call or message you outside these hours."),
+            "contact_from": _(
+                "Except for notices the law requires and security alerts, we will not call or "
+                "message you outside these hours."
+            ),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = self.instance.time_zone if self.instance else None
+        time_zone = self.fields["time_zone"]
+        assert isinstance(time_zone, forms.ChoiceField)  # noqa: S101 - declared above
+        time_zone.choices = time_zone_choices(current)
 
     def clean_phone(self) -> str:
         phone: str = self.cleaned_data["phone"].strip()

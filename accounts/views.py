@@ -3,9 +3,10 @@ from __future__ import annotations
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors, services
@@ -68,6 +69,20 @@ def admin_dashboard(request: AuthenticatedRequest) -> HttpResponse:
 @permission_required(Perm.EDIT_ARTICLES)
 def editor_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accounts/dashboard_editor.html", _staff_context(request))
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponseBase:
+    """Django's language switch, which also keeps a signed-in person's choice on their profile,
+    so that it follows them to every device and every sign-in. Public: anyone may switch."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and language in dict(settings.LANGUAGES):
+        profile = selectors.profile_for(user=user)
+        if profile.preferred_language != language:
+            services.profile_update(profile=profile, actor=user, preferred_language=language)
+    return response
 
 
 @any_user

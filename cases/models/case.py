@@ -57,6 +57,12 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("Closed by the bank")
 
 
+#: Status names on staff pages, where the cardholder's own ("Waiting for your answer") would
+#: speak to the wrong person.
+STAFF_STATUS_LABELS = {
+    CaseStatus.AWAITING_CARDHOLDER: _("Waiting for the cardholder's answer"),
+}
+
 #: Statuses in which a case is still being worked on: only one such case per account.
 OPEN_STATUSES = (
     CaseStatus.DRAFT,
@@ -207,6 +213,20 @@ class HardshipCase(ConcurrentTransitionMixin, models.Model):
     @property
     def reference(self) -> str:
         return f"HC-{self.pk:06d}"
+
+    @property
+    def status_for_staff(self) -> str:
+        """The status as staff pages say it: about the cardholder, not to them."""
+        return str(STAFF_STATUS_LABELS.get(self.status, self.get_status_display()))
+
+    @property
+    def decision_pending(self) -> bool:
+        """Whether the bank owes the cardholder a decision (the promised date applies)."""
+        return self.status in (
+            CaseStatus.SUBMITTED,
+            CaseStatus.IN_REVIEW,
+            CaseStatus.AWAITING_APPROVAL,
+        )
 
     @property
     def is_open(self) -> bool:

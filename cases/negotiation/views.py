@@ -126,5 +126,5 @@ def open_for_cardholder(request: AuthenticatedRequest) -> HttpResponse:
                 messages.success(
                     request, _("Case %(reference)s opened.") % {"reference": case.reference}
                 )
-                return redirect(case.get_absolute_url())
+                return redirect("cases:review", case_id=case.pk)
     return render(request, "cases/negotiation/open_for_cardholder.html", {"form": form})

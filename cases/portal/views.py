@@ -152,6 +152,11 @@ def _case_page(
     offers = list(selectors.case_offers_for_cardholder(case=case))
     open_offer = next((o for o in offers if o.status == OfferStatus.OPEN), None)
     position = _TRACKER_POSITION.get(case.status, -1)
+    next_step = NEXT_STEP.get(case.status, "")
+    if case.status == CaseStatus.AWAITING_CARDHOLDER and case.info_requested:
+        # A request for information is not an offer: the tracker stays at "being reviewed".
+        position = _TRACKER_POSITION[CaseStatus.IN_REVIEW]
+        next_step = gettext_lazy("Send us the information we asked for, below.")
     tracker = [
         {"label": label, "done": index < position, "current": index == position}
         for index, (_status, label) in enumerate(TRACKER)
@@ -162,7 +167,7 @@ def _case_page(
         {
             "case": case,
             "tracker": tracker,
-            "next_step": NEXT_STEP.get(case.status, ""),
+            "next_step": next_step,
             "events": with_text(
                 selectors.case_timeline(case=case, for_staff=False), for_staff=False
             ),

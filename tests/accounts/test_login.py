@@ -120,20 +120,37 @@ def test_passwords_are_hashed_with_argon2_in_production_settings():
 def test_login_remembers_the_profile_language_when_no_choice_was_made(client, cardholder, password):
     cardholder.profile.preferred_language = "zh-hans"
     cardholder.profile.save()
-    response = client.post(
-        reverse("account_login"), {"login": cardholder.email, "password": password}
-    )
-    assert response.cookies["django_language"].value == "zh-hans"
+    client.post(reverse("account_login"), {"login": cardholder.email, "password": password})
+    assert client.cookies["django_language"].value == "zh-hans"
 
 
-def test_login_keeps_the_language_chosen_on_this_device(client, cardholder, password):
+def test_signing_in_speaks_the_language_kept_on_the_profile_from_the_first_message(
+    client, cardholder, password
+):
     cardholder.profile.preferred_language = "zh-hans"
     cardholder.profile.save()
-    client.cookies["django_language"] = "en"
+    client.cookies["django_language"] = "en"  # an English browser
     response = client.post(
-        reverse("account_login"), {"login": cardholder.email, "password": password}
+        reverse("account_login"), {"login": cardholder.email, "password": password}, follow=True
     )
-    assert "django_language" not in response.cookies
+    assert client.cookies["django_language"].value == "zh-hans"
+    html = response.content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert "Successfully signed in" not in html  # the message too is in Chinese
+
+
+def test_switching_language_while_signed_in_is_kept_on_the_profile(client_for, cardholder):
+    client = client_for(cardholder)
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/portal/"})
+    cardholder.profile.refresh_from_db()
+    assert cardholder.profile.preferred_language == "zh-hans"
+
+
+def test_the_time_zone_is_a_short_list_with_the_banks_first(client_for, cardholder, settings):
+    form = client_for(cardholder).get(reverse("accounts:profile")).context["form"]
+    choices = [value for value, _label in form.fields["time_zone"].choices]
+    assert choices[0] == settings.TIME_ZONE
+    assert len(choices) < 25
 
 
 def test_a_session_is_renewed_at_most_once_a_minute(client_for, cardholder, settings):

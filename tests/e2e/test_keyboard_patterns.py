@@ -161,7 +161,7 @@ def test_a_cardholder_accepts_an_offer_with_the_keyboard(page, cardholder, offer
     sign_in(page, cardholder, language="en")
     page.get_by_test_id("dashboard-title").wait_for()
     page.goto(offered.get_absolute_url())
-    consent = page.get_by_label("I have read the terms above and agree to repay as shown.")
+    consent = page.get_by_label("I have read and understood every payment")
     tab_to(page, consent)
     page.keyboard.press("Space")
     tab_to(page, page.get_by_role("button", name="Accept this plan"))
@@ -186,7 +186,7 @@ def test_an_agent_claims_a_case_and_sends_an_offer_with_the_keyboard(page, agent
     tab_to(page, page.get_by_role("button", name=re.compile(r"^Offer this plan\W+option 1\b")))
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    expect(page.get_by_test_id("case-status")).to_have_text("Waiting for your answer")
+    expect(page.get_by_test_id("case-status")).to_have_text("Waiting for the cardholder's answer")
     assert fresh(submitted).offers.filter(status=OfferStatus.OPEN).exists()
 
 

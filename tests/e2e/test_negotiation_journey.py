@@ -80,7 +80,7 @@ def test_counter_beyond_authority_is_approved_and_accepted(
     page.goto(requested.get_absolute_url())
     offer_box = page.get_by_test_id("open-offer")
     expect(offer_box).to_contain_text("A longer plan keeps the payment within your budget.")
-    offer_box.get_by_label("I have read the terms above and agree to repay as shown.").check()
+    offer_box.get_by_label("I have read and understood every payment").check()
     shot(page, "cardholder-offer")
     with page.expect_navigation():
         offer_box.get_by_role("button", name="Accept this plan").click()
