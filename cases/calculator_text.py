@@ -65,6 +65,7 @@ ERROR_TEXT: Mapping[str, Promise] = {
     "unknown_risk_band": _("The risk band '%(value)s' is not known; choose one of %(choices)s."),
     "empty_line_name": _("Every %(label)s line needs a name."),
     "missing_keep_rate": _("The policy has no keep rate for the '%(value)s' risk band."),
+    "missing_roll_rate": _("The policy has no roll rate for the '%(value)s' risk band."),
 }
 
 #: Every explanation and reason sentence, by `Message.code`.
@@ -111,6 +112,10 @@ EXPLANATION_TEXT: Mapping[str, Promise] = {
     ),
     "annualised_rate": _("The annualised rate is %(rate)s%%."),
     "concessions": _("Concessions worth %(amount)s are included."),
+    "relief_until_recovery": _(
+        "Payments are lower, or paused, for the first %(relief_months)s months, until "
+        "%(relief_date)s, when you expect things to improve."
+    ),
     "above_guideline": _(
         "Spending on %(category)s of %(amount)s is above the guideline of %(guideline)s for a "
         "household of %(household_size)s."
@@ -166,6 +171,10 @@ FIELD_LABELS: Mapping[str, Promise] = {
     "annual_discount_rate": _("annual discount rate"),
     "apr_factors": _("APR factor"),
     "top_n": _("number of recommendations"),
+    "roll_rates": _("roll rate"),
+    "charge_off_recovery": _("charge-off recovery share"),
+    "max_relief_months": _("longest relief period"),
+    "relief_step_ratio": _("relief step-up ratio"),
 }
 
 #: Plan types inside sentences ("a plan of type interest-free").
@@ -190,7 +199,9 @@ CATEGORY_WORDS: Mapping[str, Promise] = {
 }
 
 #: Params that hold a date (ISO text from the calculator), shown in the reader's format.
-DATE_PARAMS = frozenset({"last_due_date", "first_due_date", "due_date", "start_date"})
+DATE_PARAMS = frozenset(
+    {"last_due_date", "first_due_date", "due_date", "start_date", "relief_date"}
+)
 
 #: Params that hold an amount of money (shown with the currency when one is given).
 MONEY_PARAMS = frozenset(

@@ -11,12 +11,15 @@ from datetime import date
 from django.core.cache import cache
 from django.utils import timezone
 
-from accounts.roles import Role
-from cases.models import HardshipCase
-from cases.policy.rules import authority_limits, plan_policy, risk_band_for
+from cases.models import HardshipCase, HardshipDuration
+from cases.policy.rules import (
+    plan_policy,
+    policy_authority,
+    recommendation_policy,
+    risk_band_for,
+)
 from cases.selectors import balance_of, statement_of
 from plans.calculator import (
-    AuthorityLimits,
     CalculatorError,
     PlanTerms,
     PlanType,
@@ -33,32 +36,42 @@ def first_due_date(today: date | None = None) -> date:
     return add_months(today or timezone.localdate(), 1)
 
 
-def recommendations_for(
-    case: HardshipCase, authority: AuthorityLimits | None = None
-) -> RecommendationResult | None:
-    """Plans the cardholder could be granted within `authority` (an agent's by default).
+def recommendations_for(case: HardshipCase) -> RecommendationResult | None:
+    """The plans best for the cardholder within the bank's policy, the same whoever looks.
+
+    Worked out within the widest authority policy gives anyone (`policy_authority`): staff
+    see which options are within their own limits, and one beyond them goes for approval.
+    A temporary hardship with a recovery date gets a plan with lower payments until then.
 
     The calculator weighs over a hundred candidates (tens of milliseconds); the result depends
-    only on the case's statement and account, the authority and the first due date, so it is
+    only on the case's statement and account, the policy and the first due date, so it is
     kept in the cache under a key made of exactly those, and computed again when one changes.
     """
     statement = statement_of(case)
     if statement is None:
         return None
     account = case.account
-    authority = authority or authority_limits(Role.AGENT)
+    authority = policy_authority()
+    policy = recommendation_policy()
     start = first_due_date()
-    inputs = repr((case.pk, case.version, account.pk, account.updated_at, authority, start))
+    recovery = case.expected_recovery if case.duration == HardshipDuration.TEMPORARY else None
+    inputs = repr(
+        (case.pk, case.version, account.pk, account.updated_at, authority, policy, start, recovery)
+    )
     key = "recommendations:" + hashlib.sha256(inputs.encode()).hexdigest()
     cached: RecommendationResult | None = cache.get(key)
     if cached is not None:
         return cached
     result = recommend_plans(
-        balance_of(account).account(apr=account.apr),
+        balance_of(account).account(
+            apr=account.apr, minimum_payment=account.minimum_payment_rule()
+        ),
         statement,
         risk_band_for(account),
         authority,
         start_date=start,
+        policy=policy,
+        recovery_date=recovery,
     )
     cache.set(key, result, timeout=RECOMMENDATIONS_SECONDS)
     return result
@@ -85,4 +98,9 @@ def own_terms_schedule(case: HardshipCase, *, months: int, stop_interest: bool) 
     return build_schedule(terms, plan_policy())
 
 
-__all__ = ["CalculatorError", "first_due_date", "own_terms_schedule", "recommendations_for"]
+__all__ = [
+    "CalculatorError",
+    "first_due_date",
+    "own_terms_schedule",
+    "recommendations_for",
+]

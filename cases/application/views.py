@@ -46,6 +46,7 @@ from cases.models import (
     OfferStatus,
     StatementSection,
 )
+from cases.policy.rules import affordability_policy
 from plans.calculator import CalculatorError, Statement, assess_affordability
 
 WIZARD_STEPS: tuple[tuple[str, Any], ...] = (
@@ -219,7 +220,7 @@ def _affordability(form: StatementForm) -> Any:
         debt_repayments={k: v for k, v in debts.items() if v},
         household_size=form.cleaned_data["household_size"],
     )
-    return assess_affordability(statement)
+    return assess_affordability(statement, policy=affordability_policy())
 
 
 def _step_money(request: AuthenticatedRequest, case: HardshipCase) -> HttpResponse:
@@ -413,7 +414,9 @@ def _step_review(request: AuthenticatedRequest, case: HardshipCase) -> HttpRespo
             "review",
             form=form,
             requested=requested,
-            affordability=assess_affordability(statement) if statement else None,
+            affordability=assess_affordability(statement, policy=affordability_policy())
+            if statement
+            else None,
             missing=list_text(missing_for_submission(case)),
             documents=list(case.documents.all()),
         ),

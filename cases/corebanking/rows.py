@@ -91,10 +91,25 @@ class AccountRow:
     days_past_due: int
     status: str
     opened_on: date | None
+    # The card's own minimum-payment rule; when a column is absent or empty, the account keeps
+    # the rule it has (a new account gets the product default).
+    minimum_payment_percent: Decimal | None = None
+    minimum_payment_floor: Decimal | None = None
+    minimum_payment_plus_interest: bool | None = None
     line: int = 0
 
     def field_values(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "line"}
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name != "line"
+            and not (f.name in MINIMUM_PAYMENT_FIELDS and getattr(self, f.name) is None)
+        }
+
+
+MINIMUM_PAYMENT_FIELDS = frozenset(
+    {"minimum_payment_percent", "minimum_payment_floor", "minimum_payment_plus_interest"}
+)
 
 
 @dataclass(frozen=True)
@@ -300,6 +315,21 @@ def _apr(value: str) -> Decimal:
     return number.quantize(CENT)
 
 
+def _percent(value: str) -> Decimal:
+    number = _decimal(value)
+    if not Decimal(0) <= number <= Decimal(100):
+        raise _BadValue(f"{value} must be between 0 and 100 (a percentage)")
+    return number.quantize(CENT)
+
+
+def _yes_no(value: str) -> bool:
+    answers = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
+    answer = answers.get(value.lower())
+    if answer is None:
+        raise _BadValue(f"must be yes or no, got {value!r}")
+    return answer
+
+
 def _days(value: str) -> int:
     if not re.fullmatch(r"[0-9]+", value):
         raise _BadValue(f"must be a whole number of days, 0 or more, got {value!r}")
@@ -330,6 +360,16 @@ def account_columns(today: date) -> list[_Column]:
         _Column("days_past_due", "days_past_due", _days),
         _Column("status", "status", _choice(AccountStatus)),
         _Column("opened_on", "opened_on", _date(today=today), required=False),
+        _Column(
+            "minimum_payment_percent", "minimum_payment_percent", _percent, required=False
+        ),
+        _Column("minimum_payment_floor", "minimum_payment_floor", money, required=False),
+        _Column(
+            "minimum_payment_plus_interest",
+            "minimum_payment_plus_interest",
+            _yes_no,
+            required=False,
+        ),
     ]
 
 

@@ -44,6 +44,51 @@ class NegotiationPolicy(models.Model):
         decimal_places=2,
         default=Decimal("1.00"),
     )
+    # Affordability: what a plan must leave the cardholder of their monthly surplus.
+    buffer_percent = models.DecimalField(
+        _("a plan leaves the cardholder at least this share of their monthly surplus (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("30.00"),
+    )
+    buffer_floor = models.DecimalField(
+        _("and at least this amount a month"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("200.00"),
+    )
+    # What the bank may expect with no plan, by risk band: the monthly chance an account left
+    # without a plan rolls on towards charge-off, and what is recovered of it then.
+    roll_rate_low = models.DecimalField(
+        _("no plan: monthly roll rate to charge-off, low risk (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("5.00"),
+    )
+    roll_rate_medium = models.DecimalField(
+        _("no plan: monthly roll rate to charge-off, medium risk (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("15.00"),
+    )
+    roll_rate_high = models.DecimalField(
+        _("no plan: monthly roll rate to charge-off, high risk (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("30.00"),
+    )
+    roll_rate_very_high = models.DecimalField(
+        _("no plan: monthly roll rate to charge-off, very high risk (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("50.00"),
+    )
+    charge_off_recovery_percent = models.DecimalField(
+        _("share recovered after charge-off (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10.00"),
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import AuthenticatedRequest, permission_required
-from accounts.models import User
 from accounts.roles import Perm
 from cases import negotiation, selectors
 from cases.actions import perform
@@ -51,11 +50,16 @@ from cases.negotiation.services import (
     offer_propose,
 )
 from cases.planning import first_due_date, recommendations_for
-from cases.policy.rules import RISK_BAND_LABELS, authority_for, plan_policy, risk_band_for
+from cases.policy.rules import (
+    RISK_BAND_LABELS,
+    affordability_policy,
+    authority_for,
+    plan_policy,
+    risk_band_for,
+)
 from cases.statement import statement_label
 from cases.timeline import with_text
 from plans.calculator import (
-    AuthorityLimits,
     CalculatorError,
     PlanTerms,
     PlanType,
@@ -71,10 +75,8 @@ def _staff_case(request: AuthenticatedRequest, case_id: int) -> HardshipCase:
     return case
 
 
-def _recommendations(
-    case: HardshipCase, actor: User, authority: AuthorityLimits | None = None
-) -> Any:
-    return recommendations_for(case, authority or authority_for(actor))
+def _recommendations(case: HardshipCase) -> Any:
+    return recommendations_for(case)
 
 
 @permission_required(Perm.WORK_CASES)
@@ -90,8 +92,10 @@ def _review_context(
     account = case.account
     authority = authority_for(request.user)
     statement = selectors.statement_of(case)
-    affordability = assess_affordability(statement) if statement else None
-    result = _recommendations(case, request.user, authority)
+    affordability = (
+        assess_affordability(statement, policy=affordability_policy()) if statement else None
+    )
+    result = _recommendations(case)
     spending = selectors.spending_summary(account=account)
     version = {"version": case.version}
     return {
@@ -113,9 +117,11 @@ def _review_context(
                 r,
                 [translate_message(m, currency=account.currency) for m in r.explanation],
                 disclosure_of(r.schedule, account, reference=case.reference),
+                authority.permits(r.schedule, account.apr),
             )
             for r in (result.recommendations if result else ())
         ],
+        "no_plan_recovery": result.no_plan_recovery if result else None,
         "no_recommendation": translate_message(result.reason, currency=account.currency)
         if result and result.reason
         else "",
@@ -265,7 +271,7 @@ def offer(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         if data["choice"]:
-            result = _recommendations(case, request.user)
+            result = _recommendations(case)
             chosen = next(
                 (
                     r

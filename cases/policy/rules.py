@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from accounts.roles import Perm, Role
 from cases.models import AuthorityLimit, CardAccount, NegotiationPolicy
-from plans.calculator import AuthorityLimits, Policy, RiskBand, Schedule
+from plans.calculator import (
+    AffordabilityPolicy,
+    AuthorityLimits,
+    Policy,
+    RecommendationPolicy,
+    RiskBand,
+    Schedule,
+)
 from plans.calculator.money import HUNDRED
 
 #: Defaults, the same as the data migration `cases/0003_default_policy` writes.
@@ -45,6 +52,47 @@ def current_policy() -> NegotiationPolicy:
 
 def plan_policy() -> Policy:
     return Policy(max_term_months=current_policy().max_term_months)
+
+
+def affordability_policy(policy: NegotiationPolicy | None = None) -> AffordabilityPolicy:
+    """What a plan must leave the cardholder of their monthly surplus."""
+    policy = policy or current_policy()
+    return AffordabilityPolicy(
+        buffer_share=policy.buffer_percent / HUNDRED, buffer_floor=policy.buffer_floor
+    )
+
+
+def recommendation_policy() -> RecommendationPolicy:
+    """The calculator's recommendation settings from the bank's policy: the plan rules, the
+    safety buffer, and what it may expect with no plan in each risk band."""
+    policy = current_policy()
+    return RecommendationPolicy(
+        plan_policy=Policy(max_term_months=policy.max_term_months),
+        affordability=affordability_policy(policy),
+        roll_rates={
+            RiskBand.LOW: policy.roll_rate_low / HUNDRED,
+            RiskBand.MEDIUM: policy.roll_rate_medium / HUNDRED,
+            RiskBand.HIGH: policy.roll_rate_high / HUNDRED,
+            RiskBand.VERY_HIGH: policy.roll_rate_very_high / HUNDRED,
+        },
+        charge_off_recovery=policy.charge_off_recovery_percent / HUNDRED,
+    )
+
+
+def policy_authority() -> AuthorityLimits:
+    """The most the bank's policy allows anyone to agree: the widest of every role's limits.
+
+    Recommendations are worked out within it, so what a cardholder is shown does not depend
+    on who is looking; a plan beyond the offering agent's own limits goes for approval.
+    """
+    limits = [authority_limits(role) for role in (Role.AGENT, Role.SUPERVISOR)]
+    return AuthorityLimits(
+        max_interest_waiver_share=max(limit.max_interest_waiver_share for limit in limits),
+        max_fee_waiver_share=max(limit.max_fee_waiver_share for limit in limits),
+        max_settlement_discount=max(limit.max_settlement_discount for limit in limits),
+        max_term_months=max(limit.max_term_months for limit in limits),
+        min_apr=min(limit.min_apr for limit in limits),
+    )
 
 
 def authority_limits(role: str) -> AuthorityLimits:

@@ -35,6 +35,14 @@ POLICY_RANGES: dict[str, tuple[int, int] | None] = {
     "max_contacts_per_day": (1, 10),
     "max_contacts_per_week": (1, 30),
     "broken_plan_tolerance_days": (1, 120),
+    "stale_offer_tolerance_percent": (0, 10),
+    "buffer_percent": (10, 60),
+    "buffer_floor": (0, 5000),
+    "roll_rate_low": (0, 100),
+    "roll_rate_medium": (0, 100),
+    "roll_rate_high": (0, 100),
+    "roll_rate_very_high": (0, 100),
+    "charge_off_recovery_percent": (0, 100),
 }
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .money import ZERO, check_amount, check_rate, to_money
+from .no_plan import DEFAULT_MINIMUM_PAYMENT_RULE, MinimumPaymentRule
 from .recommend import Account
 from .terms import MAX_APR
 
@@ -32,12 +33,16 @@ class BalanceBreakdown:
     def total(self) -> Decimal:
         return to_money(self.principal + self.interest + self.penalty_interest + self.fees)
 
-    def account(self, *, apr: Decimal) -> Account:
-        """The calculator's view of this balance at the card's current rate."""
+    def account(
+        self, *, apr: Decimal, minimum_payment: MinimumPaymentRule = DEFAULT_MINIMUM_PAYMENT_RULE
+    ) -> Account:
+        """The calculator's view of this balance at the card's current rate, with the card's
+        own minimum-payment rule."""
         check_rate(apr, "apr", minimum=ZERO, maximum=MAX_APR)
         return Account(
             balance=self.principal,
             apr=apr,
             accrued_interest=self.accrued_interest,
             fees=self.fees,
+            minimum_payment=minimum_payment,
         )

@@ -54,6 +54,10 @@ FIELD_LABELS: Mapping[str, str] = MappingProxyType(
         "annual_discount_rate": "annual discount rate",
         "apr_factors": "APR factor",
         "top_n": "number of recommendations",
+        "roll_rates": "roll rate",
+        "charge_off_recovery": "charge-off recovery share",
+        "max_relief_months": "longest relief period",
+        "relief_step_ratio": "relief step-up ratio",
     }
 )
 
@@ -102,6 +106,7 @@ ERROR_MESSAGES: Mapping[str, str] = MappingProxyType(
         "unknown_risk_band": "The risk band '{value}' is not known; choose one of {choices}.",
         "empty_line_name": "Every {label} line needs a name.",
         "missing_keep_rate": "The policy has no keep rate for the '{value}' risk band.",
+        "missing_roll_rate": "The policy has no roll rate for the '{value}' risk band.",
     }
 )
 
@@ -151,6 +156,10 @@ EXPLANATION_MESSAGES: Mapping[str, str] = MappingProxyType(
         ),
         "annualised_rate": "The annualised rate is {rate}%.",
         "concessions": "Concessions worth {amount} are included.",
+        "relief_until_recovery": (
+            "Payments are lower, or paused, for the first {relief_months} months, until "
+            "{relief_date}, when you expect things to improve."
+        ),
         "above_guideline": (
             "Spending on {category} of {amount} is above the guideline of {guideline} for a "
             "household of {household_size}."

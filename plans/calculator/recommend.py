@@ -1,8 +1,15 @@
 """Recommend plans: enumerate candidates, keep the permitted and affordable, rank them.
 
-Ranking (see docs/calculator.md): by *expected recovery* for the bank, highest
-first, then by cost to the cardholder (total payable), lowest first, then by
-fewer months.  Expected recovery of a plan with payments p_1..p_n is
+Ranking (see docs/calculator.md) puts the cardholder first: among the plans that
+leave the safety buffer of their monthly surplus, cheapest in total first, then
+the shortest; a plan another plan beats on every count (total cost, months,
+largest payment, first payment) is never shown.  When the hardship is temporary,
+with a date things should improve, a plan with lower or no payments until then
+(a deferral or a step-up) is always among those shown.
+
+What the bank may expect to recover is worked out for every plan, for staff, and
+compared with what it may expect with no plan at all.  Expected recovery of a
+plan with payments p_1..p_n is
 
     sum_k  p_k x keep_k / (1 + d / 1200)^k
 
@@ -14,12 +21,18 @@ the plan is still being kept at payment k, is
 
 with ``first_payment`` and ``monthly_hazard`` set by the risk band and
 ``burden`` the largest monthly payment that has to come from income.  So
-longer plans and heavier payments are less likely to be kept.
+longer plans and heavier payments are less likely to be kept.  With no plan, the
+card's own minimum payments m_k run on while the account has not rolled on to
+charge-off, which it does each month with the risk band's roll rate r; what is
+left when it does is recovered at the policy's charge-off recovery share c:
+
+    sum_k  (1 - r)^k x m_k / (1 + d / 1200)^k
+         + sum_k  (1 - r)^(k - 1) x r x c x balance_(k-1) / (1 + d / 1200)^k
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
@@ -35,6 +48,7 @@ from .affordability import (
     Statement,
     assess_affordability,
 )
+from .dates import add_months
 from .errors import CalculatorError
 from .messages import Message
 from .money import (
@@ -54,6 +68,7 @@ from .no_plan import (
     MinimumPaymentRule,
     NoPlanOutcome,
     compare_no_plan,
+    minimum_payments,
 )
 from .rates import level_payment
 from .schedule import DEFAULT_POLICY, Schedule, build_schedule
@@ -65,6 +80,8 @@ _UNQUOTABLE = frozenset({"payment_too_small", "settlement_too_small"})
 _APR_PLAN_TYPES = frozenset(
     {PlanType.INSTALMENT, PlanType.INTEREST_FREE, PlanType.DEFERRAL, PlanType.STEP_UP}
 )
+#: Plans with lower or no payments at first: what a temporary hardship needs.
+RELIEF_PLAN_TYPES = frozenset({PlanType.DEFERRAL, PlanType.STEP_UP})
 
 
 class RiskBand(StrEnum):
@@ -95,6 +112,17 @@ DEFAULT_KEEP_RATES: Mapping[RiskBand, KeepRate] = MappingProxyType(
         RiskBand.MEDIUM: KeepRate(Decimal("0.85"), Decimal("0.01")),
         RiskBand.HIGH: KeepRate(Decimal("0.70"), Decimal("0.02")),
         RiskBand.VERY_HIGH: KeepRate(Decimal("0.50"), Decimal("0.035")),
+    }
+)
+
+#: Monthly chance that an account left with no plan rolls on towards charge-off and stops
+#: paying, by risk band.
+DEFAULT_ROLL_RATES: Mapping[RiskBand, Decimal] = MappingProxyType(
+    {
+        RiskBand.LOW: Decimal("0.05"),
+        RiskBand.MEDIUM: Decimal("0.15"),
+        RiskBand.HIGH: Decimal("0.30"),
+        RiskBand.VERY_HIGH: Decimal("0.50"),
     }
 )
 
@@ -216,11 +244,23 @@ class RecommendationPolicy:
     settlement_payment_options: tuple[int, ...] = (1, 2, 3)
     top_n: int = 3
     no_plan_horizon_months: int = DEFAULT_HORIZON_MONTHS
+    roll_rates: Mapping[RiskBand, Decimal] = field(default_factory=lambda: DEFAULT_ROLL_RATES)
+    charge_off_recovery: Decimal = Decimal("0.10")
+    max_relief_months: int = 6
+    relief_step_ratio: Decimal = Decimal("0.5")
 
     def __post_init__(self) -> None:
         missing = [band for band in RiskBand if band not in self.keep_rates]
         if missing:
             raise CalculatorError("missing_keep_rate", field="keep_rates", value=missing[0])
+        missing = [band for band in RiskBand if band not in self.roll_rates]
+        if missing:
+            raise CalculatorError("missing_roll_rate", field="roll_rates", value=missing[0])
+        for rate in self.roll_rates.values():
+            check_rate(rate, "roll_rates", minimum=ZERO, maximum=ONE)
+        check_rate(self.charge_off_recovery, "charge_off_recovery", minimum=ZERO, maximum=ONE)
+        check_count(self.max_relief_months, "max_relief_months", minimum=1)
+        check_rate(self.relief_step_ratio, "relief_step_ratio", minimum=ZERO, maximum=ONE)
         check_rate(self.burden_hazard, "burden_hazard", minimum=ZERO, maximum=ONE)
         check_rate(self.annual_discount_rate, "annual_discount_rate", minimum=ZERO, maximum=MAX_APR)
         for factor in self.apr_factors:
@@ -235,8 +275,10 @@ DEFAULT_RECOMMENDATION_POLICY = RecommendationPolicy()
 class Recommendation:
     """One recommended plan with the numbers behind its rank and its explanation.
 
-    ``monthly_burden``: the largest monthly payment that must come from income
-    (settlement payments are first met from the lump sum).  ``payment_share``:
+    ``expected_recovery`` and ``completion_probability`` are for staff: what the bank may
+    expect from the plan, and ``recovery_gain`` what it gains over no plan (negative when it
+    concedes more than it gains).  ``monthly_burden``: the largest monthly payment that must
+    come from income (settlement payments are first met from the lump sum).  ``payment_share``:
     that burden as a percentage of disposable income.  ``saving_vs_minimum``: what
     minimum payments at the current rate would cost in total less the plan's
     total payable (negative if the plan costs more); ``None`` when minimum
@@ -252,6 +294,12 @@ class Recommendation:
     payment_share: Decimal | None
     saving_vs_minimum: Decimal | None
     explanation: tuple[Message, ...]
+    recovery_gain: Decimal = ZERO
+
+    @property
+    def relief(self) -> bool:
+        """Whether the plan asks less (or nothing) at first: for a temporary hardship."""
+        return self.schedule.plan_type in RELIEF_PLAN_TYPES
 
     @property
     def terms(self) -> PlanTerms:
@@ -266,9 +314,12 @@ class Recommendation:
 
 @dataclass(frozen=True)
 class RecommendationResult:
-    """The best plans, best first (at most ``top_n``), with the context used to choose them.
+    """The best plans for the cardholder, best first (at most ``top_n``), with the context used
+    to choose them.
 
     When ``recommendations`` is empty, ``reason`` says why; otherwise it is ``None``.
+    ``no_plan_recovery`` is what the bank may expect with no plan (for staff);
+    ``relief_months`` the months of lower payments a temporary hardship asks for (0 if none).
     """
 
     recommendations: tuple[Recommendation, ...]
@@ -276,6 +327,8 @@ class RecommendationResult:
     affordability: Affordability
     no_plan: NoPlanOutcome
     candidates_considered: int
+    no_plan_recovery: Decimal = ZERO
+    relief_months: int = 0
 
 
 def _term_options(policy: RecommendationPolicy, authority: AuthorityLimits) -> list[int]:
@@ -299,8 +352,16 @@ def _candidates(
     authority: AuthorityLimits,
     policy: RecommendationPolicy,
     start_date: date,
+    relief_months: int = 0,
 ) -> Iterator[PlanTerms]:
-    """Every plan worth quoting, all within the authority limits by construction."""
+    """Every plan worth quoting, all within the authority limits by construction.
+
+    With ``relief_months``, deferrals and step-ups of that many months are quoted too.
+    """
+    deferrals = sorted(set(policy.deferral_months_options) | ({relief_months} - {0}))
+    step_ups = list(policy.step_up_options)
+    if relief_months and relief_months not in {months for months, _ratio in step_ups}:
+        step_ups.append((relief_months, policy.relief_step_ratio))
     interest_waiver = authority.max_interest_waiver(account.accrued_interest)
     fee_waiver = authority.max_fee_waiver(account.fees)
     concessions = [(ZERO, ZERO)]
@@ -327,7 +388,7 @@ def _candidates(
                     yield replace(template, plan_type=PlanType.INSTALMENT, apr=apr, months=term)
                 else:
                     yield replace(template, months=term)
-                for deferral in policy.deferral_months_options:
+                for deferral in deferrals:
                     if 1 <= deferral < term:
                         yield replace(
                             template,
@@ -336,7 +397,7 @@ def _candidates(
                             months=term - deferral,
                             deferral_months=deferral,
                         )
-                for step_months, ratio in policy.step_up_options:
+                for step_months, ratio in step_ups:
                     if 1 <= step_months < term:
                         yield replace(
                             template,
@@ -403,6 +464,34 @@ def _expected_recovery(
     return to_money(total), completion.quantize(Decimal("0.0001"))
 
 
+def no_plan_recovery(
+    account: Account, band: RiskBand, policy: RecommendationPolicy = DEFAULT_RECOMMENDATION_POLICY
+) -> Decimal:
+    """What the bank may expect to recover with no plan: the card's minimum payments while the
+    account has not rolled on to charge-off, and a share of what is left when it does."""
+    roll = policy.roll_rates[band]
+    discount = ONE / (ONE + policy.annual_discount_rate / Decimal(1200))
+    staying = ONE
+    weight = discount
+    total = ZERO
+    balance = account.total_owed
+    for payment, _interest, _fee, after in minimum_payments(
+        balance,
+        account.apr,
+        account.monthly_fee,
+        account.minimum_payment,
+        policy.no_plan_horizon_months,
+    ):
+        total += staying * weight * (roll * policy.charge_off_recovery * balance)
+        staying *= ONE - roll
+        total += staying * weight * payment
+        weight *= discount
+        balance = after
+        if staying < Decimal("0.000001"):
+            break
+    return to_money(total)
+
+
 def _plan_summary(schedule: Schedule) -> Message:
     terms = schedule.terms
     payment = format_money(schedule.monthly_payment)
@@ -456,6 +545,7 @@ def _explain(
     affordability: Affordability,
     account: Account,
     no_plan: NoPlanOutcome,
+    relief_months: int = 0,
 ) -> tuple[tuple[Message, ...], Decimal | None]:
     messages = [
         _plan_summary(schedule),
@@ -494,7 +584,141 @@ def _explain(
         )
     if schedule.concession_total:
         messages.append(Message("concessions", {"amount": format_money(schedule.concession_total)}))
+    if relief_months and _relief_of(schedule.terms) >= relief_months:
+        relief_end = add_months(schedule.terms.start_date, relief_months)
+        messages.append(
+            Message(
+                "relief_until_recovery",
+                {"relief_months": str(relief_months), "relief_date": relief_end.isoformat()},
+            )
+        )
     return tuple(messages), saving
+
+
+def _relief_of(terms: PlanTerms) -> int:
+    """The months at the start of a plan with lower or no payments."""
+    if terms.plan_type is PlanType.DEFERRAL:
+        return terms.deferral_months or 0
+    if terms.plan_type is PlanType.STEP_UP:
+        return terms.step_months or 0
+    return 0
+
+
+def relief_months_until(start_date: date, recovery: date | None, limit: int) -> int:
+    """How many monthly due dates from ``start_date`` fall before ``recovery`` (at most
+    ``limit``); 0 when there is no recovery date or it comes before the first payment."""
+    if recovery is None or recovery <= start_date:
+        return 0
+    months = 0
+    while months < limit and add_months(start_date, months) < recovery:
+        months += 1
+    return months
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A permitted, affordable plan with the figures both rankings use."""
+
+    schedule: Schedule
+    burden: Decimal
+    expected_recovery: Decimal
+    completion_probability: Decimal
+
+    @property
+    def cost_key(self) -> tuple[Decimal, int, Decimal, Decimal, int]:
+        """The cardholder's order: cheapest in total, then shortest, then lightest."""
+        schedule = self.schedule
+        return (
+            schedule.total_payable,
+            schedule.months,
+            self.burden,
+            self.first_payment,
+            _PLAN_ORDER.index(schedule.plan_type),
+        )
+
+    @property
+    def first_payment(self) -> Decimal:
+        return self.schedule.rows[0].payment
+
+    @property
+    def counts(self) -> tuple[Decimal, int, Decimal, Decimal]:
+        """What the cardholder weighs: total cost, months, largest payment from income, first
+        payment; less is better on each."""
+        schedule = self.schedule
+        return (schedule.total_payable, schedule.months, self.burden, self.first_payment)
+
+    def dominates(self, other: Candidate) -> bool:
+        """No worse for the cardholder on any count, and better on one."""
+        return self.counts != other.counts and _no_worse(self.counts, other.counts)
+
+
+def _no_worse(
+    one: tuple[Decimal, int, Decimal, Decimal], other: tuple[Decimal, int, Decimal, Decimal]
+) -> bool:
+    return one[0] <= other[0] and one[1] <= other[1] and one[2] <= other[2] and one[3] <= other[3]
+
+
+def undominated(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """The candidates no other candidate dominates, in the cardholder's order; of plans equal
+    on every count only the first is kept."""
+    kept: list[Candidate] = []
+    for candidate in sorted(candidates, key=lambda item: item.cost_key):
+        # A plan at least as good on every count is never dearer nor longer, so it sorts
+        # earlier: only the kept ones need checking.
+        if any(_no_worse(other.counts, candidate.counts) for other in kept):
+            continue
+        kept.append(candidate)
+    return kept
+
+
+def permitted_candidates(
+    account: Account,
+    affordability: Affordability,
+    band: RiskBand,
+    authority: AuthorityLimits,
+    *,
+    start_date: date,
+    lump_sum_available: Decimal = ZERO,
+    policy: RecommendationPolicy = DEFAULT_RECOMMENDATION_POLICY,
+    relief_months: int = 0,
+) -> tuple[list[Candidate], int]:
+    """Every plan ``authority`` permits that leaves the safety buffer, with the bank's expected
+    recovery from it; and how many plans were considered."""
+    keep = policy.keep_rates[band]
+    discount = ONE / (ONE + policy.annual_discount_rate / Decimal(1200))
+    disposable = affordability.disposable_income
+    considered = 0
+    found = []
+    for terms in _candidates(account, authority, policy, start_date, relief_months):
+        considered += 1
+        if disposable <= 0 or _payment_floor(terms) > affordability.available_for_plans:
+            continue
+        try:
+            schedule = build_schedule(terms, policy.plan_policy)
+        except CalculatorError as error:
+            if error.code in _UNQUOTABLE:  # a few pence cannot be spread this way
+                continue
+            raise
+        burden = _monthly_burden(schedule, lump_sum_available)
+        if not affordability.is_affordable(burden) or not authority.permits(schedule, account.apr):
+            continue
+        hazard = keep.monthly_hazard + policy.burden_hazard * min(ONE, burden / disposable)
+        recovery, completion = _expected_recovery(schedule, keep, hazard, discount)
+        found.append(Candidate(schedule, burden, recovery, completion))
+    return found, considered
+
+
+def _choose(candidates: list[Candidate], top_n: int, relief_months: int) -> list[Candidate]:
+    """The first ``top_n`` undominated plans, with a plan giving relief until recovery among
+    them when the hardship is temporary (in place of the last if none is)."""
+    best = undominated(candidates)
+    chosen = best[:top_n]
+    if relief_months and not any(_relief_of(item.schedule.terms) for item in chosen):
+        relief = [item for item in best if _relief_of(item.schedule.terms) >= relief_months]
+        relief = relief or [item for item in best if _relief_of(item.schedule.terms)]
+        if relief:
+            chosen = [*chosen[: top_n - 1], relief[0]]
+    return chosen
 
 
 def recommend_plans(
@@ -506,12 +730,15 @@ def recommend_plans(
     start_date: date,
     lump_sum_available: Decimal = ZERO,
     policy: RecommendationPolicy = DEFAULT_RECOMMENDATION_POLICY,
+    recovery_date: date | None = None,
 ) -> RecommendationResult:
-    """Recommend the best plans for ``account`` that ``authority`` permits and the cardholder
-    can afford, best first.
+    """Recommend the plans best for the cardholder that ``authority`` permits and that leave
+    the safety buffer of their monthly surplus, cheapest first.
 
     ``lump_sum_available`` is money the cardholder can put towards a settlement
     (savings, help from family); settlement payments are met from it first.
+    ``recovery_date``: when a temporary hardship should end; a plan with lower or no
+    payments until then is always among those recommended, if one is affordable.
     Returns no recommendations, with a ``reason``, when nothing is affordable.
     """
     try:
@@ -532,56 +759,38 @@ def recommend_plans(
         account.minimum_payment,
         policy.no_plan_horizon_months,
     )
-    keep = policy.keep_rates[band]
-    discount = ONE / (ONE + policy.annual_discount_rate / Decimal(1200))
-    disposable = affordability.disposable_income
-
-    considered = 0
-    # (sort key, schedule, burden, expected recovery, completion probability)
-    ranked: list[tuple[tuple[Decimal, Decimal, int, int], Schedule, Decimal, Decimal, Decimal]]
-    ranked = []
-    for terms in _candidates(account, authority, policy, start_date):
-        considered += 1
-        if disposable <= 0 or _payment_floor(terms) > affordability.available_for_plans:
-            continue
-        try:
-            schedule = build_schedule(terms, policy.plan_policy)
-        except CalculatorError as error:
-            if error.code in _UNQUOTABLE:  # a few pence cannot be spread this way
-                continue
-            raise
-        burden = _monthly_burden(schedule, lump_sum_available)
-        if not affordability.is_affordable(burden) or not authority.permits(schedule, account.apr):
-            continue
-        hazard = keep.monthly_hazard + policy.burden_hazard * min(ONE, burden / disposable)
-        recovery, completion = _expected_recovery(schedule, keep, hazard, discount)
-        key = (
-            -recovery,
-            schedule.total_payable,
-            schedule.months,
-            _PLAN_ORDER.index(terms.plan_type),
-        )
-        ranked.append((key, schedule, burden, recovery, completion))
-
-    ranked.sort(key=lambda item: item[0])
+    baseline = no_plan_recovery(account, band, policy)
+    relief_months = relief_months_until(start_date, recovery_date, policy.max_relief_months)
+    candidates, considered = permitted_candidates(
+        account,
+        affordability,
+        band,
+        authority,
+        start_date=start_date,
+        lump_sum_available=lump_sum_available,
+        policy=policy,
+        relief_months=relief_months,
+    )
     best = []
-    for rank, (_, schedule, burden, recovery, completion) in enumerate(
-        ranked[: policy.top_n], start=1
-    ):
-        share = affordability.payment_share(burden)
-        explanation, saving = _explain(schedule, burden, share, affordability, account, no_plan)
+    for rank, item in enumerate(_choose(candidates, policy.top_n, relief_months), start=1):
+        share = affordability.payment_share(item.burden)
+        explanation, saving = _explain(
+            item.schedule, item.burden, share, affordability, account, no_plan, relief_months
+        )
         best.append(
             Recommendation(
                 rank=rank,
-                schedule=schedule,
-                expected_recovery=recovery,
-                completion_probability=completion,
-                monthly_burden=burden,
+                schedule=item.schedule,
+                expected_recovery=item.expected_recovery,
+                completion_probability=item.completion_probability,
+                monthly_burden=item.burden,
                 payment_share=share,
                 saving_vs_minimum=saving,
                 explanation=explanation,
+                recovery_gain=item.expected_recovery - baseline,
             )
         )
+    disposable = affordability.disposable_income
     reason: Message | None = None
     if not best:
         if disposable <= 0:
@@ -600,4 +809,6 @@ def recommend_plans(
         affordability=affordability,
         no_plan=no_plan,
         candidates_considered=considered,
+        no_plan_recovery=baseline,
+        relief_months=relief_months,
     )

@@ -193,6 +193,57 @@ def test_optional_columns_may_be_left_out_of_the_header(tmp_path: Path) -> None:
     assert CardAccount.objects.get().opened_on is None
 
 
+def test_the_cards_minimum_payment_rule_is_imported_and_kept_when_left_out(
+    tmp_path: Path,
+) -> None:
+    rule_columns = [
+        "minimum_payment_percent",
+        "minimum_payment_floor",
+        "minimum_payment_plus_interest",
+    ]
+    rule = {
+        "minimum_payment_percent": "5",
+        "minimum_payment_floor": "50.00",
+        "minimum_payment_plus_interest": "no",
+    }
+    out, _err = run(
+        "import_accounts",
+        write_csv(tmp_path / "a.csv", ACCOUNT_COLUMNS + rule_columns, [account_row(**rule)]),
+    )
+    assert "1 created" in out
+    account = CardAccount.objects.get()
+    imported = account.minimum_payment_rule()
+    assert (imported.percent_of_balance, imported.floor, imported.plus_interest_and_fees) == (
+        Decimal("5.00"),
+        Decimal("50.00"),
+        False,
+    )
+    # A later file without the columns changes the balance but keeps the card's rule.
+    run(
+        "import_accounts",
+        write_csv(tmp_path / "b.csv", ACCOUNT_COLUMNS, [account_row(fees_balance="60.00")]),
+    )
+    account.refresh_from_db()
+    assert account.fees_balance == Decimal("60.00")
+    assert account.minimum_payment_rule() == imported
+    # A bad value is reported with its line, and nothing changes.
+    bad = account_row(**{**rule, "minimum_payment_plus_interest": "maybe"})
+    with pytest.raises(CommandError):
+        run("import_accounts", write_csv(tmp_path / "c.csv", ACCOUNT_COLUMNS + rule_columns, [bad]))
+    account.refresh_from_db()
+    assert account.minimum_payment_rule() == imported
+
+
+def test_a_new_account_without_the_columns_gets_the_chinese_card_rule(tmp_path: Path) -> None:
+    run("import_accounts", write_csv(tmp_path / "a.csv", ACCOUNT_COLUMNS, [account_row()]))
+    rule = CardAccount.objects.get().minimum_payment_rule()
+    assert (rule.percent_of_balance, rule.floor, rule.plus_interest_and_fees) == (
+        Decimal("10.00"),
+        Decimal("100.00"),
+        True,
+    )
+
+
 def test_a_lowercase_x_in_the_id_is_stored_as_the_capital_x_printed_on_id_cards(
     tmp_path: Path,
 ) -> None:

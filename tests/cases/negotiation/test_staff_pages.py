@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from cases import negotiation as n
 from cases.application.services import case_open_for_cardholder
-from cases.models import CaseStatus, HardshipCase, Offer, OfferStatus
+from cases.models import AuthorityLimit, CaseStatus, HardshipCase, Offer, OfferStatus
+from cases.planning import recommendations_for
+from cases.policy.rules import authority_for
 from tests.cases.negotiation.test_negotiation import quote
 from tests.factories import CardAccountFactory
 
@@ -98,12 +100,30 @@ def test_the_review_page_shows_affordability_recommendations_and_risk(client_for
     assert 'data-testid="risk-band">Medium<' in page
 
 
+def set_agent_authority(**limits):
+    """The agent's limits as the policy page would save them (the supervisor's by default)."""
+    values = {
+        "max_interest_waiver_share": "1",
+        "max_fee_waiver_share": "1",
+        "max_settlement_discount": "50",
+        "max_term_months": 60,
+        "min_apr": "0",
+        **limits,
+    }
+    AuthorityLimit.objects.update_or_create(role="agent", defaults=values)
+
+
+def claimed(client, case):
+    client.post(reverse("cases:claim", args=[case.pk]), {"version": case.version})
+    return HardshipCase.objects.get(pk=case.pk)
+
+
 def test_an_agent_claims_and_sends_an_offer_through_the_page(
-    client_for, agent, submitted, cardholder
+    client_for, agent, supervisor, submitted, cardholder
 ):
+    set_agent_authority()
     client = client_for(agent)
-    client.post(reverse("cases:claim", args=[submitted.pk]), {"version": submitted.version})
-    case = HardshipCase.objects.get(pk=submitted.pk)
+    case = claimed(client, submitted)
     response = client.post(
         reverse("cases:offer", args=[case.pk]),
         {"version": case.version, "choice": "1", "rationale": "This fits your budget."},
@@ -112,6 +132,50 @@ def test_an_agent_claims_and_sends_an_offer_through_the_page(
     offer = Offer.objects.get(case=case, proposer="bank")
     assert offer.status == OfferStatus.OPEN
     assert offer.rationale == "This fits your budget."
+
+
+def test_an_option_beyond_the_agents_authority_goes_to_a_supervisor(
+    client_for, agent, supervisor, submitted
+):
+    set_agent_authority(max_interest_waiver_share="0", max_fee_waiver_share="0")
+    client = client_for(agent)
+    case = claimed(client, submitted)
+    result = recommendations_for(case)
+    assert result is not None
+    first = result.recommendations[0]
+    assert first.schedule.concession_total > 0
+    assert not authority_for(agent).permits(first.schedule, case.account.apr)
+    client.post(
+        reverse("cases:offer", args=[case.pk]),
+        {"version": case.version, "choice": "1", "rationale": "Best for you."},
+    )
+    offer = Offer.objects.get(case=case, proposer="bank")
+    assert offer.status == OfferStatus.PENDING_APPROVAL
+
+
+def test_staff_see_the_cardholders_list_with_their_authority_and_the_banks_figures(
+    client_for, agent, supervisor, submitted
+):
+    result = recommendations_for(submitted)
+    assert result is not None
+    pages = {
+        user: client_for(user).get(reverse("cases:review", args=[submitted.pk])).content.decode()
+        for user in (agent, supervisor)
+    }
+    for page in pages.values():
+        # The same options in the same order, whoever looks.
+        for item in result.recommendations:
+            assert f'data-testid="recommendation-{item.rank}"' in page
+            assert f'data-testid="bank-figures-{item.rank}"' in page
+        assert 'data-testid="no-plan-recovery"' in page
+    agent_authority = authority_for(agent)
+    beyond = [
+        r
+        for r in result.recommendations
+        if not agent_authority.permits(r.schedule, submitted.account.apr)
+    ]
+    assert ("Needs a supervisor" in pages[agent]) == bool(beyond)
+    assert "Needs a supervisor" not in pages[supervisor]
 
 
 def test_a_custom_offer_beyond_policy_is_explained_and_nothing_changes(

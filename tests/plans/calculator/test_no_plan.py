@@ -13,10 +13,11 @@ from plans.calculator import CalculatorError, MinimumPaymentRule, compare_no_pla
 from tests.plans.calculator.strategies import cents, reference_interest, two_place_rates
 
 D = Decimal
+UK_RULE = MinimumPaymentRule(floor=D("25.00"), percent_of_balance=D(1))
 
 
 def test_interest_free_balance_clears_at_the_floor() -> None:
-    outcome = compare_no_plan(D("1000.00"), D("0"))
+    outcome = compare_no_plan(D("1000.00"), D("0"), rule=UK_RULE)
     # 1% of the balance is below the 25.00 floor throughout, so 40 payments of 25.00.
     assert outcome.months_to_clear == 40
     assert outcome.total_paid == D("1000.00")
@@ -25,8 +26,18 @@ def test_interest_free_balance_clears_at_the_floor() -> None:
     assert not outcome.never_clears
 
 
+def test_the_default_is_the_chinese_card_rule() -> None:
+    # 10% of the balance plus the month's interest and fees, at least 100.00.
+    outcome = compare_no_plan(D("10000.00"), D("18.25"), D("0.00"))
+    assert outcome.first_payment == D("1000.00") + D("152.08")
+    assert not outcome.never_clears
+    # Below 1,000.00 the 100.00 floor applies; the last payment clears what is left.
+    small = compare_no_plan(D("250.00"), D("0"))
+    assert (small.months_to_clear, small.total_paid) == (3, D("250.00"))
+
+
 def test_minimum_payment_clears_with_interest_and_fees() -> None:
-    outcome = compare_no_plan(D("3000.00"), D("29.90"), monthly_fee=D("12.00"))
+    outcome = compare_no_plan(D("3000.00"), D("29.90"), monthly_fee=D("12.00"), rule=UK_RULE)
     assert not outcome.never_clears
     assert outcome.months_to_clear is not None
     assert outcome.total_interest is not None
@@ -46,14 +57,17 @@ def test_never_clears_when_the_payment_does_not_cover_the_interest() -> None:
     assert outcome.total_paid is None
 
 
-def test_chinese_rule_never_clears_when_ten_percent_barely_covers_fees() -> None:
+def test_a_share_without_interest_never_clears_when_it_barely_covers_fees() -> None:
     rule = MinimumPaymentRule(
         floor=D("0.00"), percent_of_balance=D(10), plus_interest_and_fees=False
     )
     # 10% of 100.00 is 10.00 while interest (1.50) and the monthly fee (10.00) are 11.50.
     assert compare_no_plan(D("100.00"), D("18.00"), D("10.00"), rule).never_clears
-    # Without a floor, 10% of a shrinking balance eventually rounds to nothing.
-    assert compare_no_plan(D("10000.00"), D("18.00"), D("0.00"), rule).never_clears
+    # Without a floor, 10% of a shrinking balance is rounded up to the cent, so at 0% it
+    # still clears (it once "never cleared" as the share rounded to nothing).
+    at_zero = compare_no_plan(D("10000.00"), D("0"), D("0.00"), rule)
+    assert not at_zero.never_clears
+    assert at_zero.total_paid == D("10000.00")
     with_floor = MinimumPaymentRule(
         floor=D("50.00"), percent_of_balance=D(10), plus_interest_and_fees=False
     )
@@ -63,8 +77,8 @@ def test_chinese_rule_never_clears_when_ten_percent_barely_covers_fees() -> None
 
 
 def test_penalty_rate_costs_more_than_a_lower_rate() -> None:
-    penalty = compare_no_plan(D("4000.00"), D("39.90"))
-    normal = compare_no_plan(D("4000.00"), D("19.90"))
+    penalty = compare_no_plan(D("4000.00"), D("39.90"), rule=UK_RULE)
+    normal = compare_no_plan(D("4000.00"), D("19.90"), rule=UK_RULE)
     assert penalty.total_paid is not None
     assert normal.total_paid is not None
     assert penalty.total_paid > normal.total_paid
@@ -72,8 +86,8 @@ def test_penalty_rate_costs_more_than_a_lower_rate() -> None:
 
 
 def test_not_cleared_within_the_horizon_counts_as_never() -> None:
-    assert compare_no_plan(D("1000.00"), D("0"), horizon_months=39).never_clears
-    assert not compare_no_plan(D("1000.00"), D("0"), horizon_months=40).never_clears
+    assert compare_no_plan(D("1000.00"), D("0"), rule=UK_RULE, horizon_months=39).never_clears
+    assert not compare_no_plan(D("1000.00"), D("0"), rule=UK_RULE, horizon_months=40).never_clears
 
 
 @pytest.mark.parametrize(
@@ -113,7 +127,7 @@ def test_no_plan_outcome_adds_up_by_independent_simulation(
     owed, paid, months, never = balance, D(0), 0, True
     for _ in range(600):
         interest = reference_interest(owed, apr)
-        share = (owed * percent / 100).quantize(D("0.01"), "ROUND_HALF_UP")
+        share = (owed * percent / 100).quantize(D("0.01"), "ROUND_UP")
         minimum = max(floor, share + (interest + fee if plus else 0))
         payment = min(minimum, owed + interest + fee)
         if payment - interest - fee <= 0:

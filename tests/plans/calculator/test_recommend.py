@@ -27,7 +27,15 @@ from plans.calculator import (
     build_schedule,
     recommend_plans,
 )
-from plans.calculator.recommend import DEFAULT_KEEP_RATES
+from plans.calculator.no_plan import minimum_payments
+from plans.calculator.recommend import (
+    DEFAULT_KEEP_RATES,
+    DEFAULT_RECOMMENDATION_POLICY,
+    DEFAULT_ROLL_RATES,
+    Candidate,
+    no_plan_recovery,
+    permitted_candidates,
+)
 from tests.plans.calculator.strategies import cents, two_place_rates
 
 D = Decimal
@@ -89,6 +97,46 @@ def reference_recovery(
     )
 
 
+def candidates_for(
+    account: Account = ACCOUNT,
+    wages: str = "1600.00",
+    authority: AuthorityLimits = GENEROUS,
+    lump_sum: Decimal = Decimal(0),
+    relief_months: int = 0,
+) -> list[Candidate]:
+    """Every permitted, affordable plan the recommender weighs."""
+    found, _considered = permitted_candidates(
+        account,
+        assess_affordability(statement(wages)),
+        RiskBand.MEDIUM,
+        authority,
+        start_date=START,
+        lump_sum_available=lump_sum,
+        relief_months=relief_months,
+    )
+    return found
+
+
+def counts(schedule: Schedule, burden: Decimal) -> tuple[Decimal, int, Decimal, Decimal]:
+    return (schedule.total_payable, schedule.months, burden, schedule.rows[0].payment)
+
+
+def check_none_dominated(result: RecommendationResult, candidates: list[Candidate]) -> None:
+    """No plan shown is beaten on every count (total cost, months, largest and first payment)
+    by any plan the cardholder could have been offered."""
+    for item in result.recommendations:
+        shown = counts(item.schedule, item.monthly_burden)
+        for other in candidates:
+            theirs = counts(other.schedule, other.burden)
+            better_everywhere = (
+                theirs[0] <= shown[0]
+                and theirs[1] <= shown[1]
+                and theirs[2] <= shown[2]
+                and theirs[3] <= shown[3]
+            )
+            assert not (better_everywhere and theirs != shown), (item.terms, other.schedule.terms)
+
+
 def check_within_authority(
     recommendation: Recommendation, account: Account, authority: AuthorityLimits
 ) -> None:
@@ -111,12 +159,14 @@ def check_within_authority(
         assert terms.plan_apr <= account.apr
 
 
-def test_recommendations_are_ranked_by_expected_recovery_and_explained() -> None:
+def test_recommendations_are_ranked_for_the_cardholder_and_explained() -> None:
     result = recommend()
     assert result.reason is None
     assert [item.rank for item in result.recommendations] == [1, 2, 3]
-    recoveries = [item.expected_recovery for item in result.recommendations]
-    assert recoveries == sorted(recoveries, reverse=True)
+    # Cheapest in total first, then the shortest.
+    costs = [(item.schedule.total_payable, item.schedule.months) for item in result.recommendations]
+    assert costs == sorted(costs)
+    check_none_dominated(result, candidates_for())
     assert result.candidates_considered > len(result.recommendations)
     affordability = result.affordability
     for item in result.recommendations:
@@ -132,43 +182,117 @@ def test_recommendations_are_ranked_by_expected_recovery_and_explained() -> None
         assert "payment_share" in codes
         assert "months_to_clear" in codes
         assert "annualised_rate" in codes
-        assert "saving_vs_minimum" in codes
         share = item.explanation[codes.index("payment_share")]
         assert share.params["share"] == str(item.payment_share)
         assert share.params["disposable"] == str(affordability.disposable_income)
         months = item.explanation[codes.index("months_to_clear")]
         assert months.params["months"] == str(item.schedule.months)
-        saving = item.explanation[codes.index("saving_vs_minimum")]
         assert result.no_plan.total_paid is not None
         assert item.saving_vs_minimum == result.no_plan.total_paid - item.schedule.total_payable
-        assert saving.params["saving"] == str(item.saving_vs_minimum)
+        if item.saving_vs_minimum >= 0:
+            saving = item.explanation[codes.index("saving_vs_minimum")]
+            assert saving.params["saving"] == str(item.saving_vs_minimum)
+        else:
+            extra = item.explanation[codes.index("extra_vs_minimum")]
+            assert extra.params["extra"] == str(-item.saving_vs_minimum)
+        assert item.recovery_gain == item.expected_recovery - result.no_plan_recovery
         rate = item.explanation[codes.index("annualised_rate")]
         assert rate.params["rate"] == str(item.schedule.annualised_rate)
         assert item.text.startswith(item.explanation[0].text)
         assert f"{item.payment_share}% of the monthly surplus" in item.text
 
 
-def test_the_best_plan_beats_every_other_permitted_affordable_plan() -> None:
+def test_the_first_plan_costs_the_cardholder_least_of_every_plan_they_could_be_offered() -> None:
     result = recommend()
     best = result.recommendations[0]
-    disposable = result.affordability.disposable_income
-    for months in (6, 12, 18, 24, 36, 48, 60):
-        for apr in (D("29.90"), D("14.95")):
-            schedule = build_schedule(
-                PlanTerms(
-                    PlanType.INSTALMENT,
-                    ACCOUNT.balance,
-                    START,
-                    apr=apr,
-                    months=months,
-                    accrued_interest=ACCOUNT.accrued_interest,
-                    fees=ACCOUNT.fees,
-                )
-            )
-            if not result.affordability.is_affordable(schedule.max_payment):
-                continue
-            other = reference_recovery(schedule, RiskBand.MEDIUM, schedule.max_payment, disposable)
-            assert Fraction(best.expected_recovery) >= other - Fraction(1, 100)
+    candidates = candidates_for()
+    assert len(candidates) > 10
+    cheapest = min(candidate.schedule.total_payable for candidate in candidates)
+    assert best.schedule.total_payable == cheapest
+    shortest_of_cheapest = min(
+        candidate.schedule.months
+        for candidate in candidates
+        if candidate.schedule.total_payable == cheapest
+    )
+    assert best.schedule.months == shortest_of_cheapest
+    # Every payment leaves the safety buffer of the monthly surplus.
+    for item in result.recommendations:
+        assert item.monthly_burden <= result.affordability.available_for_plans
+
+
+def test_an_option_beaten_on_every_count_is_never_shown() -> None:
+    # Without the filter, a 12-month plan at the card's rate (dearer, heavier) would be shown
+    # beside the 12-month interest-free plan.
+    policy = RecommendationPolicy(
+        apr_factors=(D(1), D(0)),
+        deferral_months_options=(),
+        step_up_options=(),
+        settlement_payment_options=(),
+        term_options=(12,),
+        top_n=10,
+    )
+    authority = AuthorityLimits(max_term_months=12)
+    result = recommend(wages="3000.00", authority=authority, policy=policy)
+    plan_types = [item.terms.plan_type for item in result.recommendations]
+    assert plan_types == [PlanType.INTEREST_FREE]
+
+
+def test_the_bank_sees_what_each_plan_gains_over_no_plan() -> None:
+    result = recommend()
+    expected = reference_no_plan_recovery(ACCOUNT, RiskBand.MEDIUM)
+    assert abs(Fraction(result.no_plan_recovery) - expected) <= Fraction(1, 100)
+    assert D(0) < result.no_plan_recovery < ACCOUNT.total_owed
+    for item in result.recommendations:
+        assert item.recovery_gain == item.expected_recovery - result.no_plan_recovery
+    # Riskier accounts are less likely to go on paying with no plan.
+    by_band = [no_plan_recovery(ACCOUNT, band) for band in RiskBand]
+    assert by_band == sorted(by_band, reverse=True)
+
+
+def reference_no_plan_recovery(account: Account, band: RiskBand) -> Fraction:
+    """The documented no-plan formula, computed exactly and independently of the code."""
+    roll = Fraction(DEFAULT_ROLL_RATES[band])
+    share = Fraction(DEFAULT_RECOMMENDATION_POLICY.charge_off_recovery)
+    discount = 1 / (1 + Fraction(8, 1200))
+    total = Fraction(0)
+    balance = account.total_owed
+    path = minimum_payments(balance, account.apr, account.monthly_fee, account.minimum_payment)
+    for k, (payment, _interest, _fee, after) in enumerate(path, start=1):
+        total += (1 - roll) ** (k - 1) * roll * share * Fraction(balance) * discount**k
+        total += (1 - roll) ** k * Fraction(payment) * discount**k
+        balance = after
+    return total
+
+
+def test_a_temporary_hardship_is_offered_lower_payments_until_recovery() -> None:
+    recovery = date(2025, 5, 1)  # payments due 15 Jan .. 15 Apr fall before it: 4 months
+    result = recommend(wages="2200.00", recovery_date=recovery)
+    assert result.relief_months == 4
+    relief = [item for item in result.recommendations if item.relief]
+    assert relief, [item.terms for item in result.recommendations]
+    plan = relief[0]
+    early = plan.schedule.rows[:4]
+    later = plan.schedule.rows[4:]
+    assert max(row.payment for row in early) < min(row.payment for row in later)
+    codes = [message.code for message in plan.explanation]
+    assert "relief_until_recovery" in codes
+    message = plan.explanation[codes.index("relief_until_recovery")]
+    assert message.params == {"relief_months": "4", "relief_date": "2025-05-15"}
+    # Without a recovery date no relief period is promised.
+    plain = recommend(wages="2200.00")
+    assert plain.relief_months == 0
+    for item in plain.recommendations:
+        assert "relief_until_recovery" not in [message.code for message in item.explanation]
+
+
+def test_the_list_for_the_cardholder_does_not_depend_on_the_risk_band() -> None:
+    low = recommend(band=RiskBand.LOW, wages="2500.00")
+    very_high = recommend(band=RiskBand.VERY_HIGH, wages="2500.00")
+    assert [item.terms for item in low.recommendations] == [
+        item.terms for item in very_high.recommendations
+    ]
+    # Only what the bank may expect changes.
+    assert very_high.recommendations[0].expected_recovery < low.recommendations[0].expected_recovery
 
 
 def test_riskier_bands_expect_to_recover_less_from_the_same_plan() -> None:
@@ -211,12 +335,6 @@ def test_keeping_probability_falls_with_term_length_and_payment_burden() -> None
         twelve(tight.recommendations).completion_probability
         < twelve(result.recommendations).completion_probability
     )
-
-
-def test_riskier_cardholders_are_offered_shorter_plans() -> None:
-    low = recommend(band=RiskBand.LOW, wages="2500.00").recommendations[0]
-    very_high = recommend(band=RiskBand.VERY_HIGH, wages="2500.00").recommendations[0]
-    assert very_high.schedule.months < low.schedule.months
 
 
 def test_without_authority_there_are_no_concessions() -> None:
@@ -320,12 +438,11 @@ def test_minimum_payments_that_never_clear_are_explained() -> None:
 
 def test_tiny_balances_skip_plans_that_cannot_be_quoted() -> None:
     account = Account(balance=D("0.40"), apr=D("46.00"))
-    result = recommend(account=account, wages="2500.00", policy=RecommendationPolicy(top_n=100))
-    assert result.recommendations
+    assert recommend(account=account, wages="2500.00").recommendations
     months = set()
-    for item in result.recommendations:
+    for item in candidates_for(account, wages="2500.00"):
         assert item.schedule.rows[-1].balance == D("0.00")
-        if item.terms.plan_type is PlanType.INSTALMENT:
+        if item.schedule.plan_type is PlanType.INSTALMENT:
             assert all(row.principal > 0 for row in item.schedule.rows)
             months.add(item.schedule.months)
     # 0.40 at 46% over 60 months would pay only the interest: that plan is skipped.
@@ -408,8 +525,15 @@ def test_every_recommendation_is_permitted_affordable_and_ranked(
     assert result.affordability == affordability
     assert len(result.recommendations) <= 3
     assert (result.reason is None) == bool(result.recommendations)
-    recoveries = [item.expected_recovery for item in result.recommendations]
-    assert recoveries == sorted(recoveries, reverse=True)
+    costs = [(item.schedule.total_payable, item.schedule.months) for item in result.recommendations]
+    assert costs == sorted(costs)
+    everything, _considered = permitted_candidates(
+        account, affordability, band, authority, start_date=START, lump_sum_available=lump_sum
+    )
+    check_none_dominated(result, everything)
+    if everything:
+        cheapest = min(candidate.schedule.total_payable for candidate in everything)
+        assert result.recommendations[0].schedule.total_payable == cheapest
     for item in result.recommendations:
         check_within_authority(item, account, authority)
         assert affordability.is_affordable(item.monthly_burden)
