@@ -13,6 +13,9 @@ from django.utils.translation import get_language
 from accounts import services
 from accounts.models import User
 
+#: Session key: the language a person picked with the switcher before signing in.
+LANGUAGE_CHOSEN_KEY = "language_chosen"
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
@@ -24,8 +27,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
         # Speak to people in the language they chose (kept on their profile), on every device
-        # and from the first message after signing in.
+        # and from the first message after signing in. A language picked with the switcher
+        # just before signing in is a choice too: it is kept on the profile. What the browser
+        # asks for is not a choice and never overrides the profile.
         profile = getattr(user, "profile", None)
+        chosen = request.session.pop(LANGUAGE_CHOSEN_KEY, "")
+        wanted = chosen in dict(settings.LANGUAGES)
+        if profile is not None and wanted and profile.preferred_language != chosen:
+            services.profile_update(profile=profile, actor=user, preferred_language=chosen)
         language = profile.preferred_language if profile is not None else ""
         if language:
             translation.activate(language)

@@ -134,6 +134,7 @@ class AuditAction(models.TextChoices):
     CARD_LINK_FAILED = "card_link_failed", _("Card link refused")
     CARD_LINKING_LOCKED = "card_linking_locked", _("Online card linking locked")
     CARD_LINKING_RELEASED = "card_linking_released", _("Online card linking released")
+    CALENDAR_CHANGED = "calendar_changed", _("Bank calendar changed")
 
 
 class AuditEvent(models.Model):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors, services
 from accounts.access import AuthenticatedRequest, any_user, permission_required
+from accounts.adapters import LANGUAGE_CHOSEN_KEY
 from accounts.forms import ProfileForm
 from accounts.roles import Perm, Role
 
@@ -78,10 +79,15 @@ def set_language(request: HttpRequest) -> HttpResponseBase:
     response = i18n.set_language(request)
     language = request.POST.get("language", "")
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and language in dict(settings.LANGUAGES):
+    if language not in dict(settings.LANGUAGES):
+        return response
+    if user is not None and user.is_authenticated:
         profile = selectors.profile_for(user=user)
         if profile.preferred_language != language:
             services.profile_update(profile=profile, actor=user, preferred_language=language)
+    else:
+        # Kept with the visit: signing in next keeps this choice on the profile.
+        request.session[LANGUAGE_CHOSEN_KEY] = language
     return response
 
 

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts import services as account_services
-from accounts.models import User
+from accounts.formatting import money
+from accounts.models import Profile, User
 from accounts.roles import Perm
 from cases.core import (
     CaseActionRefused,
@@ -25,6 +26,7 @@ from cases.core import (
     list_text,
     lock_case,
     record_event,
+    terms_from_json,
 )
 from cases.models import (
     CardAccount,
@@ -38,7 +40,7 @@ from cases.models import (
     StatementSection,
 )
 from cases.negotiation.sla import add_business_days
-from plans.calculator import Schedule
+from plans.calculator import Schedule, assess_affordability, build_schedule
 
 
 def _editable_draft(case: HardshipCase, actor: User) -> None:
@@ -132,9 +134,14 @@ def case_save_statement(
     essentials: dict[str, Decimal],
     debts: list[DebtLine],
 ) -> HardshipCase:
-    """Replace the case's income & expenditure statement as a whole."""
+    """Replace the case's income & expenditure statement as a whole.
+
+    A plan chosen against the old statement is dropped when the statement changes: what is
+    affordable depends on it, so the cardholder chooses again before sending.
+    """
     case = lock_case(case, version=version)
     _editable_draft(case, actor)
+    before = _statement_fingerprint(case)
     case.statement_lines.all().delete()
     lines = (
         [
@@ -165,9 +172,46 @@ def case_save_statement(
     )
     StatementLine.objects.bulk_create(lines)
     case.household_size, case.dependants = household_size, dependants
+    if _statement_fingerprint(case) != before:
+        case.offers.filter(status=OfferStatus.REQUESTED).delete()
     case.wizard_step = "evidence"
     bump_version(case, "household_size", "dependants", "wizard_step")
     return case
+
+
+def _statement_fingerprint(case: HardshipCase) -> tuple[object, ...]:
+    lines = sorted(
+        (line.section, line.category, line.lender, line.balance, line.monthly_amount)
+        for line in case.statement_lines.all()
+    )
+    return (case.household_size, case.dependants, tuple(map(str, lines)))
+
+
+def plan_refusal(case: HardshipCase) -> str | None:
+    """Why the plan the cardholder chose cannot be sent with the statement they gave, or None.
+
+    Its largest monthly payment must fit in the monthly surplus of the statement as it is now
+    (its own, not the policy's buffer: a cardholder may ask for a plan that leaves less).
+    """
+    from cases.policy.rules import affordability_policy
+    from cases.selectors import statement_of
+
+    requested = case.offers.filter(status=OfferStatus.REQUESTED).first()
+    statement = statement_of(case)
+    if requested is None or statement is None:
+        return None
+    affordability = assess_affordability(statement, policy=affordability_policy())
+    payment = build_schedule(terms_from_json(requested.terms)).max_payment
+    currency = case.account.currency
+    if affordability.disposable_income <= 0 or payment > affordability.disposable_income:
+        return _(
+            "The plan you chose asks for up to %(payment)s a month, more than the "
+            "%(surplus)s a month your income and spending leave. Choose a plan again."
+        ) % {
+            "payment": money(payment, currency),
+            "surplus": money(max(affordability.disposable_income, Decimal(0)), currency),
+        }
+    return None
 
 
 @transaction.atomic
@@ -203,6 +247,9 @@ def case_save_contact(
     contact_from: time,
     contact_until: time,
 ) -> HardshipCase:
+    """How and when the cardholder may be contacted. The profile is the one source the contact
+    rules read, so it is saved there too (audited); the case keeps what was given with the
+    application."""
     case = lock_case(case, version=version)
     _editable_draft(case, actor)
     case.contact_channel, case.contact_from, case.contact_until = (
@@ -212,6 +259,14 @@ def case_save_contact(
     )
     case.wizard_step = "options"
     bump_version(case, "contact_channel", "contact_from", "contact_until", "wizard_step")
+    profile, _created = Profile.objects.get_or_create(user=actor)
+    account_services.profile_update(
+        profile=profile,
+        actor=actor,
+        preferred_channel=channel,
+        contact_from=contact_from,
+        contact_until=contact_until,
+    )
     return case
 
 
@@ -249,6 +304,10 @@ def missing_for_submission(case: HardshipCase) -> list[str]:
     return missing
 
 
+class PlanNoLongerFits(CaseActionRefused):
+    """The chosen plan does not fit the statement as it is now: choose again."""
+
+
 def _decision_due(submitted_at: datetime) -> datetime:
     from cases.policy.rules import current_policy
 
@@ -265,6 +324,9 @@ def case_submit(*, case: HardshipCase, actor: User, version: int) -> HardshipCas
         raise CaseActionRefused(
             _("Before you submit, please add: %(missing)s.") % {"missing": list_text(missing)}
         )
+    refusal = plan_refusal(case)
+    if refusal:
+        raise PlanNoLongerFits(refusal)
     from_status = case.status
     case.submit()
     now = timezone.now()

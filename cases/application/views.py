@@ -27,6 +27,7 @@ from cases.application.forms import (
 )
 from cases.application.services import (
     DebtLine,
+    PlanNoLongerFits,
     case_request_plan,
     case_save_contact,
     case_save_reason,
@@ -35,6 +36,7 @@ from cases.application.services import (
     case_start,
     case_submit,
     missing_for_submission,
+    plan_refusal,
 )
 from cases.calculator_text import translate_error, translate_message
 from cases.core import CaseActionRefused, list_text
@@ -314,11 +316,13 @@ def _step_evidence(request: AuthenticatedRequest, case: HardshipCase) -> HttpRes
 
 
 def _step_contact(request: AuthenticatedRequest, case: HardshipCase) -> HttpResponse:
+    # One source of contact preferences: the profile, which this step also saves.
+    profile = getattr(request.user, "profile", None)
     initial = {
         "version": case.version,
-        "channel": case.contact_channel,
-        "contact_from": case.contact_from,
-        "contact_until": case.contact_until,
+        "channel": case.contact_channel or (profile.preferred_channel if profile else ""),
+        "contact_from": case.contact_from or (profile.contact_from if profile else None),
+        "contact_until": case.contact_until or (profile.contact_until if profile else None),
     }
     form = ContactForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -399,7 +403,11 @@ def _step_review(request: AuthenticatedRequest, case: HardshipCase) -> HttpRespo
             version = int(request.POST.get("version", "0"))
         except ValueError:
             version = 0
-        case_submit(case=case, actor=request.user, version=version)
+        try:
+            case_submit(case=case, actor=request.user, version=version)
+        except PlanNoLongerFits as refusal:
+            messages.error(request, str(refusal))
+            return redirect("cases:apply", case_id=case.pk, step="options")
         messages.success(
             request, _("Your application has been sent. We will reply by the date shown.")
         )
@@ -418,6 +426,7 @@ def _step_review(request: AuthenticatedRequest, case: HardshipCase) -> HttpRespo
             if statement
             else None,
             missing=list_text(missing_for_submission(case)),
+            plan_refusal=plan_refusal(case),
             documents=list(case.documents.all()),
         ),
     )

@@ -360,9 +360,7 @@ def account_columns(today: date) -> list[_Column]:
         _Column("days_past_due", "days_past_due", _days),
         _Column("status", "status", _choice(AccountStatus)),
         _Column("opened_on", "opened_on", _date(today=today), required=False),
-        _Column(
-            "minimum_payment_percent", "minimum_payment_percent", _percent, required=False
-        ),
+        _Column("minimum_payment_percent", "minimum_payment_percent", _percent, required=False),
         _Column("minimum_payment_floor", "minimum_payment_floor", money, required=False),
         _Column(
             "minimum_payment_plus_interest",

@@ -49,6 +49,8 @@ from cases.models.negotiation import (
 )
 from cases.models.policy import (
     AuthorityLimit,
+    BankCalendarDay,
+    CalendarDayKind,
     NegotiationPolicy,
     PolicyChange,
     PolicyChangeStatus,
@@ -62,6 +64,8 @@ __all__ = [
     "WITHDRAWABLE",
     "AccountStatus",
     "AuthorityLimit",
+    "BankCalendarDay",
+    "CalendarDayKind",
     "CardAccount",
     "CaseEvent",
     "CaseStatus",

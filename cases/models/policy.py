@@ -154,6 +154,40 @@ class AuthorityLimit(models.Model):
         return self.role
 
 
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Public holiday: not a working day")
+    WORKING = "working", _("Working day on a weekend (a swapped day)")
+
+
+class BankCalendarDay(models.Model):
+    """A day the bank's calendar treats differently from the usual week: a public holiday, or
+    a Saturday or Sunday worked in exchange for one. Deadlines counted in working days (the
+    decision promised to a cardholder) skip holidays and count swapped working days.
+
+    Entered by administrators on the staff calendar page; every change is audited.
+    """
+
+    day = models.DateField(
+        _("date"),
+        unique=True,
+        error_messages={"unique": _("That date is already in the calendar; remove it first.")},
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=CalendarDayKind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("bank calendar day")
+        verbose_name_plural = _("bank calendar")
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.name}"
+
+
 class PolicyChangeStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for a second administrator")
     APPROVED = "approved", _("Approved and in force")

@@ -13,8 +13,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
-from accounts.widgets import TimeSelect
-from cases.models import AuthorityLimit, NegotiationPolicy
+from accounts.widgets import DATE_HELP, DateTextInput, TimeSelect
+from cases.models import AuthorityLimit, BankCalendarDay, NegotiationPolicy
 from cases.policy.validation import (
     AUTHORITY_FIELDS,
     AUTHORITY_RANGES,
@@ -176,3 +176,14 @@ class PolicyDecisionForm(forms.Form):
         max_length=500,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+
+
+class CalendarDayForm(forms.ModelForm):
+    class Meta:
+        model = BankCalendarDay
+        fields = ["day", "kind", "name"]
+        widgets = {"day": DateTextInput(), "kind": forms.RadioSelect}
+        help_texts = {
+            "day": DATE_HELP,
+            "name": _("For example: National Day, or: worked for the Spring Festival."),
+        }

@@ -18,6 +18,7 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -25,9 +26,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts import services as account_services
-from accounts.models import User
+from accounts.models import AuditAction, User
 from accounts.roles import Perm
-from cases.models import PolicyChange, PolicyChangeStatus
+from cases.models import BankCalendarDay, PolicyChange, PolicyChangeStatus
 from cases.policy.validation import (
     BASELINE_REASON,
     POLICY_SCOPE,
@@ -288,3 +289,44 @@ def _save_with_history(
     # the change touched and by the approval itself, which is how the history finds it.
     row._history_date = when  # type: ignore[attr-defined]
     row.save()
+
+
+# --- The bank's calendar ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_day_add(*, actor: User, day: datetime.date, kind: str, name: str) -> BankCalendarDay:
+    """List a public holiday, or a weekend day worked in exchange for one (audited)."""
+    require_policy_manager(actor)
+    if BankCalendarDay.objects.filter(day=day).exists():
+        raise CalendarRefused(_("That date is already in the calendar; remove it first."))
+    entry = BankCalendarDay.objects.create(day=day, kind=kind, name=name.strip(), created_by=actor)
+    account_services.audit_record(
+        actor=actor,
+        subject=None,
+        action=AuditAction.CALENDAR_CHANGED,
+        changes={"added": {"day": day.isoformat(), "kind": kind, "name": entry.name}},
+    )
+    return entry
+
+
+@transaction.atomic
+def calendar_day_remove(*, actor: User, entry: BankCalendarDay) -> None:
+    """Take a day off the calendar (audited). Deadlines already promised do not move."""
+    require_policy_manager(actor)
+    account_services.audit_record(
+        actor=actor,
+        subject=None,
+        action=AuditAction.CALENDAR_CHANGED,
+        changes={"removed": {"day": entry.day.isoformat(), "kind": entry.kind, "name": entry.name}},
+    )
+    entry.delete()
+
+
+class CalendarRefused(Exception):
+    """A calendar change that cannot be made; the message says why."""
+
+
+def require_policy_manager(actor: User) -> None:
+    if not actor.has_perm(Perm.MANAGE_POLICY):
+        raise PermissionDenied

@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import CharField, Value
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,10 +21,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import AuthenticatedRequest, permission_required
 from accounts.models import User
 from accounts.roles import Perm, Role
-from cases.models import AuthorityLimit, NegotiationPolicy, PolicyChange, PolicyChangeStatus
-from cases.policy.forms import PolicyDecisionForm, PolicyPage
+from cases.models import (
+    AuthorityLimit,
+    BankCalendarDay,
+    NegotiationPolicy,
+    PolicyChange,
+    PolicyChangeStatus,
+)
+from cases.policy.forms import CalendarDayForm, PolicyDecisionForm, PolicyPage
 from cases.policy.rules import current_policy
 from cases.policy.services import (
+    CalendarRefused,
+    calendar_day_add,
+    calendar_day_remove,
     pending_policy_change,
     policy_approvers,
     policy_change_approve,
@@ -316,3 +325,44 @@ def _shown(value: object) -> str:
         # 0.5000 reads better as 0.5; `:f` keeps 50 from turning into 5E+1.
         return str(formats.localize(Decimal(f"{value.normalize():f}")))
     return str(formats.localize(value))
+
+
+@permission_required(Perm.MANAGE_POLICY)
+@require_http_methods(["GET", "POST"])
+def calendar(request: AuthenticatedRequest) -> HttpResponse:
+    """The bank's calendar: public holidays and swapped working days, which deadlines counted
+    in working days follow."""
+    form = CalendarDayForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            calendar_day_add(
+                actor=request.user, day=data["day"], kind=data["kind"], name=data["name"]
+            )
+        except CalendarRefused as refusal:
+            form.add_error("day", str(refusal))
+        else:
+            messages.success(request, _("The calendar has been updated."))
+            return redirect("policy:calendar")
+    today = timezone.localdate()
+    return render(
+        request,
+        "cases/policy/calendar.html",
+        {
+            "form": form,
+            "upcoming": BankCalendarDay.objects.filter(day__gte=today),
+            "past": BankCalendarDay.objects.filter(day__lt=today).order_by("-day")[:20],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@permission_required(Perm.MANAGE_POLICY)
+@require_POST
+def calendar_remove(request: AuthenticatedRequest, entry_id: int) -> HttpResponse:
+    entry = BankCalendarDay.objects.filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404
+    calendar_day_remove(actor=request.user, entry=entry)
+    messages.success(request, _("The calendar has been updated."))
+    return redirect("policy:calendar")

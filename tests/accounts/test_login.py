@@ -146,6 +146,24 @@ def test_switching_language_while_signed_in_is_kept_on_the_profile(client_for, c
     assert cardholder.profile.preferred_language == "zh-hans"
 
 
+def test_a_language_picked_before_signing_in_is_a_choice_kept_on_the_profile(
+    client, cardholder, password
+):
+    assert cardholder.profile.preferred_language == "en"
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/accounts/login/"})
+    response = client.post(
+        reverse("account_login"), {"login": cardholder.email, "password": password}, follow=True
+    )
+    assert '<html lang="zh-hans">' in response.content.decode()
+    cardholder.profile.refresh_from_db()
+    assert cardholder.profile.preferred_language == "zh-hans"
+    # Only once: the next sign-in (another browser, say) follows the profile.
+    client.logout()
+    client.cookies["django_language"] = "en"
+    client.post(reverse("account_login"), {"login": cardholder.email, "password": password})
+    assert client.cookies["django_language"].value == "zh-hans"
+
+
 def test_the_time_zone_is_a_short_list_with_the_banks_first(client_for, cardholder, settings):
     form = client_for(cardholder).get(reverse("accounts:profile")).context["form"]
     choices = [value for value, _label in form.fields["time_zone"].choices]

@@ -160,6 +160,18 @@ def populated_site() -> Site:
                 id_last4=f"{attempt:04d}",
             )
 
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cases.models import BankCalendarDay, CalendarDayKind
+
+    BankCalendarDay.objects.create(
+        day=timezone.localdate() + timedelta(days=30),
+        kind=CalendarDayKind.HOLIDAY,
+        name="National Day",
+    )
+
     cardholder_cases = [str(draft.pk), str(offered.pk)]
     staff_cases = [str(offered.pk), str(waiting.pk)]
     accounts = [str(draft.account_id)]
@@ -199,7 +211,7 @@ def candidate_urls(params: dict[str, list[str]]) -> list[str]:
         for combination in itertools.product(*(params[name] for name in names)):
             urls.append(_fill(pattern, dict(zip(names, combination, strict=True))))
     # Only the parameters of document downloads and POST-only actions may lack a sample.
-    unknown = missing - {"document_id", "offer_id", "change_id"}
+    unknown = missing - {"document_id", "offer_id", "change_id", "entry_id"}
     assert not unknown, f"give these URL parameters a sample in tests/e2e/site_pages.py: {unknown}"
     return sorted(set(urls))
 
