@@ -32,6 +32,10 @@ _TEXTS: dict[str, tuple[Any, Any]] = {
         gettext_lazy("Document removed: %(name)s"),
     ),
     "claimed": (gettext_lazy("Claimed by an agent"), gettext_lazy("Claimed by an agent")),
+    "statement_recorded": (
+        gettext_lazy("We took down your income and spending"),
+        gettext_lazy("Income and spending taken down by staff"),
+    ),
     "assigned": (gettext_lazy("Assigned to %(to)s"), gettext_lazy("Assigned to %(to)s")),
     "info_requested": (
         gettext_lazy("We asked you for information"),

@@ -67,6 +67,7 @@ negotiation_urls = [
     path("staff/cases/<int:case_id>/claim/", review.claim, name="claim"),
     path("staff/cases/<int:case_id>/assign/", review.assign, name="assign"),
     path("staff/cases/<int:case_id>/request-info/", review.request_info, name="request_info"),
+    path("staff/cases/<int:case_id>/statement/", review.statement, name="staff_statement"),
     path("staff/cases/<int:case_id>/offer/", review.offer, name="offer"),
     path("staff/cases/<int:case_id>/decline/", review.decline, name="decline"),
     path("staff/cases/<int:case_id>/close/", review.close, name="close"),

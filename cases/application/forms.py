@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import ContactHoursMixin
 from accounts.models import ContactChannel
 from accounts.widgets import DATE_HELP, DateTextInput, FilePickerInput, TimeSelect
+from cases.application.services import DebtLine
 from cases.forms import VersionedForm
-from cases.models import HardshipDuration, HardshipReason
+from cases.models import HardshipCase, HardshipDuration, HardshipReason, StatementSection
 from cases.statement import ESSENTIAL_LABELS, INCOME_FIELDS
 from plans.calculator import ESSENTIAL_CATEGORIES
 
@@ -104,6 +105,21 @@ class StatementForm(VersionedForm):
 
     def essential_fields(self) -> list[forms.BoundField]:
         return [self[f"essential_{name}"] for name in ESSENTIAL_CATEGORIES]
+
+    def debts(self) -> list[DebtLine]:
+        """The other debts given, in order (rows without a lender are left out)."""
+        debts = []
+        for i in range(MAX_DEBTS):
+            lender = (self.cleaned_data.get(f"debt_{i}_lender") or "").strip()
+            if lender:
+                debts.append(
+                    DebtLine(
+                        lender=lender,
+                        balance=self.cleaned_data.get(f"debt_{i}_balance") or Decimal("0"),
+                        monthly_payment=self.cleaned_data.get(f"debt_{i}_payment") or Decimal("0"),
+                    )
+                )
+        return debts
 
     def debt_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
         return [
@@ -205,3 +221,32 @@ class ChoosePlanForm(VersionedForm):
         elif not choice.isdigit():
             raise forms.ValidationError(_("Choose one of the plans, or propose your own terms."))
         return cleaned
+
+
+class StaffStatementForm(StatementForm):
+    """The same statement, taken down by staff from a cardholder on the phone or in a branch."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["household_size"].label = _("People in the cardholder's household (with them)")
+        self.fields["dependants"].label = _("Of whom depend on the cardholder")
+
+
+def statement_initial(case: HardshipCase) -> dict[str, Any]:
+    initial: dict[str, Any] = {
+        "version": case.version,
+        "household_size": case.household_size,
+        "dependants": case.dependants,
+    }
+    debt_index = 0
+    for line in case.statement_lines.all():
+        if line.section == StatementSection.INCOME:
+            initial[f"income_{line.category}"] = line.monthly_amount
+        elif line.section == StatementSection.ESSENTIAL:
+            initial[f"essential_{line.category}"] = line.monthly_amount
+        else:
+            initial[f"debt_{debt_index}_lender"] = line.lender
+            initial[f"debt_{debt_index}_balance"] = line.balance
+            initial[f"debt_{debt_index}_payment"] = line.monthly_amount
+            debt_index += 1
+    return initial

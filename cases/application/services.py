@@ -4,7 +4,6 @@ submission, and staff opening a case for a caller.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -36,10 +35,9 @@ from cases.models import (
     HardshipCase,
     Offer,
     OfferStatus,
-    StatementLine,
-    StatementSection,
 )
 from cases.negotiation.sla import add_business_days
+from cases.statement import DebtLine, replace_statement
 from plans.calculator import Schedule, assess_affordability, build_schedule
 
 
@@ -115,13 +113,6 @@ def case_save_reason(
     return case
 
 
-@dataclass(frozen=True)
-class DebtLine:
-    lender: str
-    balance: Decimal
-    monthly_payment: Decimal
-
-
 @transaction.atomic
 def case_save_statement(
     *,
@@ -141,50 +132,19 @@ def case_save_statement(
     """
     case = lock_case(case, version=version)
     _editable_draft(case, actor)
-    before = _statement_fingerprint(case)
-    case.statement_lines.all().delete()
-    lines = (
-        [
-            StatementLine(
-                case=case, section=StatementSection.INCOME, category=name, monthly_amount=amount
-            )
-            for name, amount in income.items()
-            if amount
-        ]
-        + [
-            StatementLine(
-                case=case, section=StatementSection.ESSENTIAL, category=name, monthly_amount=amount
-            )
-            for name, amount in essentials.items()
-            if amount
-        ]
-        + [
-            StatementLine(
-                case=case,
-                section=StatementSection.DEBT,
-                category="other_debt",
-                lender=debt.lender,
-                balance=debt.balance,
-                monthly_amount=debt.monthly_payment,
-            )
-            for debt in debts
-        ]
+    changed = replace_statement(
+        case,
+        household_size=household_size,
+        dependants=dependants,
+        income=income,
+        essentials=essentials,
+        debts=debts,
     )
-    StatementLine.objects.bulk_create(lines)
-    case.household_size, case.dependants = household_size, dependants
-    if _statement_fingerprint(case) != before:
+    if changed:
         case.offers.filter(status=OfferStatus.REQUESTED).delete()
     case.wizard_step = "evidence"
     bump_version(case, "household_size", "dependants", "wizard_step")
     return case
-
-
-def _statement_fingerprint(case: HardshipCase) -> tuple[object, ...]:
-    lines = sorted(
-        (line.section, line.category, line.lender, line.balance, line.monthly_amount)
-        for line in case.statement_lines.all()
-    )
-    return (case.household_size, case.dependants, tuple(map(str, lines)))
 
 
 def plan_refusal(case: HardshipCase) -> str | None:
@@ -364,6 +324,7 @@ def case_open_for_cardholder(
     reason: str,
     duration: str,
     own_words: str,
+    expected_recovery: date | None = None,
 ) -> HardshipCase:
     """Staff open and submit a case for a cardholder who phoned or came to a branch.
 
@@ -376,6 +337,7 @@ def case_open_for_cardholder(
         raise CaseActionRefused(_("Choose whether the cardholder phoned or came to a branch."))
     case = case_start(account=account, actor=actor, channel=channel)
     case.reason, case.duration, case.own_words = reason, duration, own_words.strip()
+    case.expected_recovery = expected_recovery if duration == "temporary" else None
     from_status = case.status
     case.submit()
     now = timezone.now()
@@ -385,6 +347,7 @@ def case_open_for_cardholder(
         case,
         "reason",
         "duration",
+        "expected_recovery",
         "own_words",
         "status",
         "submitted_at",

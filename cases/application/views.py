@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -24,9 +23,9 @@ from cases.application.forms import (
     EvidenceForm,
     ReasonForm,
     StatementForm,
+    statement_initial,
 )
 from cases.application.services import (
-    DebtLine,
     PlanNoLongerFits,
     case_request_plan,
     case_save_contact,
@@ -46,7 +45,6 @@ from cases.models import (
     CaseStatus,
     HardshipCase,
     OfferStatus,
-    StatementSection,
 )
 from cases.policy.rules import affordability_policy
 from plans.calculator import CalculatorError, Statement, assess_affordability
@@ -157,26 +155,6 @@ def _step_reason(request: AuthenticatedRequest, case: HardshipCase) -> HttpRespo
     )
 
 
-def _statement_initial(case: HardshipCase) -> dict[str, Any]:
-    initial: dict[str, Any] = {
-        "version": case.version,
-        "household_size": case.household_size,
-        "dependants": case.dependants,
-    }
-    debt_index = 0
-    for line in case.statement_lines.all():
-        if line.section == StatementSection.INCOME:
-            initial[f"income_{line.category}"] = line.monthly_amount
-        elif line.section == StatementSection.ESSENTIAL:
-            initial[f"essential_{line.category}"] = line.monthly_amount
-        else:
-            initial[f"debt_{debt_index}_lender"] = line.lender
-            initial[f"debt_{debt_index}_balance"] = line.balance
-            initial[f"debt_{debt_index}_payment"] = line.monthly_amount
-            debt_index += 1
-    return initial
-
-
 # Card spending categories that feed an essential line of the statement.
 _SPENDING_TO_ESSENTIAL = {
     "groceries": "food",
@@ -199,23 +177,8 @@ def _card_spending_hints(case: HardshipCase) -> dict[str, Any]:
     return hints
 
 
-def _debts(form: StatementForm) -> list[DebtLine]:
-    debts = []
-    for i in range(5):
-        lender = (form.cleaned_data.get(f"debt_{i}_lender") or "").strip()
-        if lender:
-            debts.append(
-                DebtLine(
-                    lender=lender,
-                    balance=form.cleaned_data.get(f"debt_{i}_balance") or Decimal("0"),
-                    monthly_payment=form.cleaned_data.get(f"debt_{i}_payment") or Decimal("0"),
-                )
-            )
-    return debts
-
-
 def _affordability(form: StatementForm) -> Any:
-    debts = {f"{debt.lender}#{i}": debt.monthly_payment for i, debt in enumerate(_debts(form))}
+    debts = {f"{debt.lender}#{i}": debt.monthly_payment for i, debt in enumerate(form.debts())}
     statement = Statement(
         income={k: v for k, v in form.income().items() if v},
         essentials={k: v for k, v in form.essentials().items() if v},
@@ -226,7 +189,7 @@ def _affordability(form: StatementForm) -> Any:
 
 
 def _step_money(request: AuthenticatedRequest, case: HardshipCase) -> HttpResponse:
-    initial = _statement_initial(case)
+    initial = statement_initial(case)
     hints = _card_spending_hints(case)
     if not case.statement_lines.exists():
         for category, amount in hints.items():
@@ -241,7 +204,7 @@ def _step_money(request: AuthenticatedRequest, case: HardshipCase) -> HttpRespon
             dependants=form.cleaned_data["dependants"],
             income=form.income(),
             essentials=form.essentials(),
-            debts=_debts(form),
+            debts=form.debts(),
         )
         return _next(case, "money")
     return render(

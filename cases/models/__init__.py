@@ -19,6 +19,7 @@ from cases.models.card import (
     category_label,
 )
 from cases.models.case import (
+    ENDED_STATUSES,
     MESSAGE_STATUSES,
     OPEN_STATUSES,
     QUEUE_STATUSES,
@@ -57,6 +58,7 @@ from cases.models.policy import (
 )
 
 __all__ = [
+    "ENDED_STATUSES",
     "LIVE_OFFER_STATUSES",
     "MESSAGE_STATUSES",
     "OPEN_STATUSES",

@@ -63,6 +63,9 @@ STAFF_STATUS_LABELS = {
     CaseStatus.AWAITING_CARDHOLDER: _("Waiting for the cardholder's answer"),
 }
 
+#: Statuses of cases that ended without a plan, which staff can look back on from the queue.
+ENDED_STATUSES = (CaseStatus.DECLINED, CaseStatus.WITHDRAWN, CaseStatus.CLOSED)
+
 #: Statuses in which a case is still being worked on: only one such case per account.
 OPEN_STATUSES = (
     CaseStatus.DRAFT,

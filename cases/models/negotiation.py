@@ -127,6 +127,8 @@ class Offer(ConcurrentTransitionMixin, models.Model):
 
 class ContactChannelKind(models.TextChoices):
     PHONE = "phone", _("Phone")
+    SMS = "sms", _("Text message (SMS)")
+    EMAIL = "email", _("Email")
     CHAT = "chat", _("Online chat")
     IN_PERSON = "in_person", _("In person")
     LETTER = "letter", _("Letter")

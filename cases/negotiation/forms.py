@@ -9,8 +9,10 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.forms_light import LightFormMixin
+from accounts.roles import Role
 from accounts.widgets import DATE_HELP, DateTextInput
 from cases.forms import VersionedForm
 from cases.models import (
@@ -46,6 +48,14 @@ class QueueFilterForm(LightFormMixin, forms.Form):
                 CaseStatus.AWAITING_CARDHOLDER,
                 CaseStatus.AGREED,
             )
+        ]
+        + [
+            (
+                "ended",
+                pgettext_lazy("queue filter", "Ended: declined, withdrawn or closed"),
+            ),
+            *((s.value, s.label) for s in (CaseStatus.DECLINED, CaseStatus.WITHDRAWN)),
+            (CaseStatus.CLOSED.value, CaseStatus.CLOSED.label),
         ],
     )
     bucket = forms.ChoiceField(
@@ -89,6 +99,13 @@ class AssignForm(VersionedForm):
         field = self.fields["assignee"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared above
         field.queryset = team
+        field.label_from_instance = _team_member_label  # type: ignore[method-assign,assignment]
+
+
+def _team_member_label(user: Any) -> str:
+    """A name and a role ("Wang Fang · Supervisor"), never a bare email address."""
+    role = Role(user.role).label if user.role else ""
+    return f"{user.display_name} · {role}" if role else str(user.display_name)
 
 
 class RequestInfoForm(LightFormMixin, VersionedForm):
@@ -216,8 +233,20 @@ class StaffMessageForm(forms.Form):
     body = forms.CharField(label=_("Message to the cardholder"), max_length=4000)
 
 
+class CallerSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Find the cardholder"),
+        help_text=_("Name, phone number, the card's last four digits, or the account reference."),
+        max_length=100,
+    )
+
+
 class OpenForCardholderForm(forms.Form):
-    account_reference = forms.CharField(label=_("Card account reference"), max_length=40)
+    account = forms.IntegerField(widget=forms.HiddenInput)
+    identity_checked = forms.BooleanField(
+        label=_("I checked the caller's identity as the bank's procedure requires."),
+        error_messages={"required": _("Check the caller's identity before opening a case.")},
+    )
     channel = forms.ChoiceField(
         label=_("How did the cardholder contact us?"),
         choices=[(Channel.PHONE, Channel.PHONE.label), (Channel.BRANCH, Channel.BRANCH.label)],
@@ -225,11 +254,23 @@ class OpenForCardholderForm(forms.Form):
     )
     reason = forms.ChoiceField(label=_("Reason"), choices=HardshipReason.choices)
     duration = forms.ChoiceField(label=_("How long"), choices=HardshipDuration.choices)
+    expected_recovery = forms.DateField(
+        label=_("When does the cardholder expect things to improve? (if temporary)"),
+        required=False,
+        widget=DateTextInput(),
+        help_text=DATE_HELP,
+    )
     own_words = forms.CharField(
         label=_("What the cardholder told us"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+    def clean_expected_recovery(self) -> Any:
+        value = self.cleaned_data.get("expected_recovery")
+        if value is not None and value <= timezone.localdate():
+            raise forms.ValidationError(_("Give a date in the future."))
+        return value
 
 
 class OfferWithdrawForm(VersionedForm):

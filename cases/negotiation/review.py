@@ -10,13 +10,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import AuthenticatedRequest, permission_required
 from accounts.roles import Perm
 from cases import negotiation, selectors
 from cases.actions import perform
 from cases.application.evidence import EVIDENCE_KINDS
+from cases.application.forms import StaffStatementForm, statement_initial
 from cases.calculator_text import translate_error, translate_message
 from cases.conversation import message_post
 from cases.core import CaseActionRefused, CaseChanged
@@ -27,6 +28,7 @@ from cases.models import (
     CaseStatus,
     HardshipCase,
     OfferStatus,
+    StatementSection,
     category_label,
 )
 from cases.negotiation.contacts import ContactRulesWarning, contact_record
@@ -46,6 +48,7 @@ from cases.negotiation.services import (
     case_claim,
     case_close,
     case_decline,
+    case_record_statement,
     case_request_info,
     offer_propose,
 )
@@ -97,6 +100,7 @@ def _review_context(
     )
     result = _recommendations(case)
     spending = selectors.spending_summary(account=account)
+    lines = list(case.statement_lines.all())
     version = {"version": case.version}
     return {
         "case": case,
@@ -108,9 +112,10 @@ def _review_context(
         if affordability
         else [],
         "statement_lines": [
-            (line.lender or statement_label(line.category), line)
-            for line in case.statement_lines.all()
+            (line.lender or statement_label(line.category), line) for line in lines
         ],
+        "debts": [line for line in lines if line.section == StatementSection.DEBT],
+        "holder_profile": getattr(account.holder, "profile", None) if account.holder_id else None,
         "spending": [(category_label(t.category), t) for t in spending.categories[:6]],
         "recommendations": [
             (
@@ -136,7 +141,8 @@ def _review_context(
         and case.status in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW),
         "can_close": case.status
         in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.AWAITING_CARDHOLDER),
-        "assign_form": forms.get("assign_form") or AssignForm(initial=version, team=team_members()),
+        "assign_form": forms.get("assign_form")
+        or AssignForm(initial=version, team=team_members(case)),
         "info_form": forms.get("info_form") or RequestInfoForm(initial=version),
         "offer_form": forms.get("offer_form")
         or OfferForm(initial={**version, "start_date": first_due_date()}),
@@ -178,7 +184,7 @@ def claim(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
 @require_POST
 def assign(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     case = _staff_case(request, case_id)
-    form = AssignForm(request.POST, team=team_members())
+    form = AssignForm(request.POST, team=team_members(case))
     if not form.is_valid():
         return _refused(request, case, CaseActionRefused(_("Choose someone from the team.")))
     try:
@@ -222,6 +228,39 @@ def request_info(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
         return _refused(request, case, refusal)
     messages.success(request, _("Request sent to the cardholder."))
     return redirect("cases:review", case_id=case.pk)
+
+
+@permission_required(Perm.WORK_CASES)
+@require_http_methods(["GET", "POST"])
+def statement(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    """Take down the cardholder's income and spending on the phone or in a branch."""
+    case = _staff_case(request, case_id)
+    form = StaffStatementForm(request.POST or None, initial=statement_initial(case))
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_record_statement(
+                case=case,
+                actor=request.user,
+                version=form.cleaned_data["version"],
+                household_size=form.cleaned_data["household_size"],
+                dependants=form.cleaned_data["dependants"],
+                income=form.income(),
+                essentials=form.essentials(),
+                debts=form.debts(),
+            )
+        except CaseActionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request, _("Income and spending saved; the recommendations below use them.")
+            )
+            return redirect("cases:review", case_id=case.pk)
+    return render(
+        request,
+        "cases/negotiation/statement.html",
+        {"case": case, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def _custom_terms(case: HardshipCase, data: dict[str, Any]) -> PlanTerms:

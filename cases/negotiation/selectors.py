@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import BooleanField, Case, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
+from django.db.models.functions import Replace
 from django.utils import timezone
 
 from accounts.models import User
 from cases.models import (
+    ENDED_STATUSES,
     QUEUE_STATUSES,
+    CardAccount,
     CaseStatus,
     HardshipCase,
     Offer,
@@ -49,8 +52,15 @@ def queue_for(
     from cases.models import DelinquencyBucket
 
     now = now or timezone.now()
+    # Open cases by default; ended ones when asked for (to look back on a decision).
+    if filters.status == "ended":
+        statuses: tuple[str, ...] = ENDED_STATUSES
+    elif filters.status in ENDED_STATUSES:
+        statuses = (filters.status,)
+    else:
+        statuses = QUEUE_STATUSES
     cases = (
-        HardshipCase.objects.filter(status__in=QUEUE_STATUSES)
+        HardshipCase.objects.filter(status__in=statuses)
         .select_related("account", "assignee__profile")
         .annotate(
             sla_breached=Case(
@@ -62,6 +72,9 @@ def queue_for(
     )
     if filters.status in QUEUE_STATUSES:
         cases = cases.filter(status=filters.status)
+    if statuses is ENDED_STATUSES or filters.status in ENDED_STATUSES:
+        # Ended cases are looked back on newest first, whatever the sort.
+        return cases.order_by(F("closed_at").desc(nulls_last=True), "-id")
     if filters.bucket in DelinquencyBucket.values:
         low, high = DelinquencyBucket.day_range(filters.bucket)
         cases = cases.filter(account__days_past_due__gte=low)
@@ -97,11 +110,42 @@ def approvals_for(*, user: User) -> QuerySet[Offer]:
     )
 
 
-def team_members() -> QuerySet[User]:
-    """Everyone who works cases and is active, with their names, for the assign list."""
+def team_members(case: HardshipCase | None = None) -> QuerySet[User]:
+    """Who may be given `case`, with their names, for the assign list: active staff who work
+    cases; for an appeal, supervisors only, never the one who declined it."""
+    team = User.objects.filter(groups__permissions__codename="work_cases", is_active=True)
+    if case is not None and case.escalated:
+        team = team.filter(groups__permissions__codename="approve_offers")
+        if case.declined_by_id:
+            team = team.exclude(pk=case.declined_by_id)
     return (
-        User.objects.filter(groups__permissions__codename="work_cases", is_active=True)
-        .distinct()
+        User.objects.filter(pk__in=team.values("pk"))
         .select_related("profile")
-        .order_by("email")
+        .prefetch_related("groups")
+        .order_by("profile__full_name", "email")
     )
+
+
+def find_cardholder_accounts(query: str, *, limit: int = 20) -> list[CardAccount]:
+    """Card accounts a caller may hold, for staff opening a case: by the card's last four
+    digits, the holder's phone number, the account reference or the holder's name."""
+    query = query.strip()
+    if not query:
+        return []
+    digits = "".join(ch for ch in query if ch.isdigit())
+    accounts = CardAccount.objects.select_related("holder__profile")
+    if len(query) == 4 and query.isdigit():
+        found = accounts.filter(card_last4=query)
+    elif len(digits) >= 7 and len(digits) >= len(query.replace(" ", "").replace("-", "")) - 1:
+        # Phone numbers are stored as typed ("+86 138 0013 8000"): compare the digits.
+        bare = Replace(
+            Replace(
+                Replace("holder__profile__phone", Value(" "), Value("")), Value("-"), Value("")
+            ),
+            Value("+"),
+            Value(""),
+        )
+        found = accounts.annotate(phone_digits=bare).filter(phone_digits__contains=digits[-8:])
+    else:
+        found = accounts.filter(Q(bank_reference__iexact=query) | Q(holder_name__icontains=query))
+    return list(found.order_by("holder_name", "card_last4", "id")[:limit])

@@ -10,6 +10,7 @@ for the lock, then sees the new version and is refused with "this case changed".
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -47,6 +48,7 @@ from cases.models import (
     Proposer,
 )
 from cases.policy.rules import authority_for, current_policy, exceeded_limits
+from cases.statement import DebtLine, replace_statement
 from plans.calculator import Schedule, build_schedule
 
 
@@ -117,6 +119,39 @@ def case_assign(*, case: HardshipCase, actor: User, assignee: User, version: int
         payload={"from": previous, "to": assignee.email},
         visible=False,
     )
+    return case
+
+
+@transaction.atomic
+def case_record_statement(
+    *,
+    case: HardshipCase,
+    actor: User,
+    version: int,
+    household_size: int,
+    dependants: int,
+    income: dict[str, Decimal],
+    essentials: dict[str, Decimal],
+    debts: list[DebtLine],
+) -> HardshipCase:
+    """Staff take down the cardholder's income and spending (on the phone, in a branch), so the
+    case gets recommendations. Only while the case is in review, by whoever works it."""
+    case = lock_case(case, version=version)
+    require_worker(case, actor)
+    if case.status != CaseStatus.IN_REVIEW:
+        raise CaseActionRefused(
+            _("Income and spending can be taken down only while the case is in review.")
+        )
+    replace_statement(
+        case,
+        household_size=household_size,
+        dependants=dependants,
+        income=income,
+        essentials=essentials,
+        debts=debts,
+    )
+    bump_version(case, "household_size", "dependants")
+    record_event(case, actor=actor, kind="statement_recorded", payload={"channel": case.channel})
     return case
 
 

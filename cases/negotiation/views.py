@@ -19,12 +19,19 @@ from cases.models import (
 )
 from cases.negotiation.forms import (
     ApprovalForm,
+    CallerSearchForm,
     OpenForCardholderForm,
     QueueFilterForm,
 )
-from cases.negotiation.selectors import QueueFilters, approvals_for, queue_for
-from cases.negotiation.services import offer_approve, offer_reject
+from cases.negotiation.selectors import (
+    QueueFilters,
+    approvals_for,
+    find_cardholder_accounts,
+    queue_for,
+)
+from cases.negotiation.services import case_claim, offer_approve, offer_reject
 from cases.pagination import PAGE_SIZE, LeanCountPaginator
+from cases.selectors import open_case_on as selectors_open_case
 
 
 @permission_required(Perm.WORK_CASES)
@@ -102,14 +109,24 @@ def approval_decide(request: AuthenticatedRequest, offer_id: int) -> HttpRespons
 @permission_required(Perm.WORK_CASES)
 @require_http_methods(["GET", "POST"])
 def open_for_cardholder(request: AuthenticatedRequest) -> HttpResponse:
-    form = OpenForCardholderForm(request.POST or None)
+    """For a caller or a visitor to a branch: find their card, check who they are, open the case
+    (claimed by whoever opens it, who goes on to take down their income and spending)."""
+    search = CallerSearchForm(request.GET if "q" in request.GET else None)
+    results = find_cardholder_accounts(search.cleaned_data["q"]) if search.is_valid() else []
+    account_id = request.POST.get("account") or request.GET.get("account")
+    account = None
+    if account_id and str(account_id).isdigit():
+        account = (
+            CardAccount.objects.select_related("holder__profile").filter(pk=account_id).first()
+        )
+    form = OpenForCardholderForm(
+        request.POST if request.method == "POST" else None,
+        initial={"account": account.pk if account else None},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        account = CardAccount.objects.filter(
-            bank_reference=data["account_reference"].strip()
-        ).first()
         if account is None:
-            form.add_error("account_reference", _("No card account has this reference."))
+            form.add_error(None, _("Find and choose the cardholder's card first."))
         else:
             try:
                 case = case_open_for_cardholder(
@@ -119,12 +136,27 @@ def open_for_cardholder(request: AuthenticatedRequest) -> HttpResponse:
                     reason=data["reason"],
                     duration=data["duration"],
                     own_words=data["own_words"],
+                    expected_recovery=data["expected_recovery"],
                 )
+                case = case_claim(case=case, actor=request.user, version=case.version)
             except CaseActionRefused as refusal:
                 form.add_error(None, str(refusal))
             else:
-                messages.success(
-                    request, _("Case %(reference)s opened.") % {"reference": case.reference}
-                )
-                return redirect("cases:review", case_id=case.pk)
-    return render(request, "cases/negotiation/open_for_cardholder.html", {"form": form})
+                opened = _("Case %(reference)s opened.") % {"reference": case.reference}
+                next_step = _("Now take down the cardholder's income and spending.")
+                messages.success(request, f"{opened} {next_step}")
+                return redirect("cases:staff_statement", case_id=case.pk)
+    open_case = selectors_open_case(account=account) if account else None
+    return render(
+        request,
+        "cases/negotiation/open_for_cardholder.html",
+        {
+            "search": search,
+            "results": results,
+            "searched": search.is_bound,
+            "account": account,
+            "open_case": open_case,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )

@@ -70,7 +70,8 @@ def test_staff_open_a_case_for_a_caller_and_the_channel_is_recorded(
     response = client_for(agent).post(
         reverse("cases:open_for_cardholder"),
         {
-            "account_reference": account.bank_reference,
+            "account": account.pk,
+            "identity_checked": "on",
             "channel": "phone",
             "reason": "illness",
             "duration": "temporary",
@@ -78,10 +79,12 @@ def test_staff_open_a_case_for_a_caller_and_the_channel_is_recorded(
         },
     )
     case = HardshipCase.objects.get(account=account)
-    assert response.url == reverse("cases:review", args=[case.pk])  # staff stay on staff pages
-    assert (case.channel, case.status, case.opened_by) == (
+    # Staff stay on staff pages: next, the cardholder's income and spending.
+    assert response.url == reverse("cases:staff_statement", args=[case.pk])
+    assert (case.channel, case.status, case.opened_by, case.assignee) == (
         Channel.PHONE,
-        CaseStatus.SUBMITTED,
+        CaseStatus.IN_REVIEW,
+        agent,
         agent,
     )
     assert case.decision_due is not None
@@ -96,7 +99,8 @@ def test_staff_can_open_a_case_for_an_account_without_a_login(client_for, agent)
     client_for(agent).post(
         reverse("cases:open_for_cardholder"),
         {
-            "account_reference": account.bank_reference,
+            "account": account.pk,
+            "identity_checked": "on",
             "channel": "branch",
             "reason": "business",
             "duration": "long_term",
@@ -111,13 +115,15 @@ def test_staff_can_open_a_case_for_an_account_without_a_login(client_for, agent)
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"account_reference": "NOPE"}, "No card account has this reference."),
+        ({"account": "999999"}, "Find and choose the cardholder&#x27;s card first."),
+        ({"identity_checked": ""}, "Check the caller&#x27;s identity before opening a case."),
         ({"channel": "online"}, "Select a valid choice."),
     ],
 )
 def test_staff_opening_bad_input_is_explained(client_for, agent, account, data, message):
     base = {
-        "account_reference": account.bank_reference,
+        "account": account.pk,
+        "identity_checked": "on",
         "channel": "phone",
         "reason": "illness",
         "duration": "temporary",
@@ -132,14 +138,17 @@ def test_a_second_open_case_cannot_be_opened_by_staff(client_for, agent, submitt
     response = client_for(agent).post(
         reverse("cases:open_for_cardholder"),
         {
-            "account_reference": submitted.account.bank_reference,
+            "account": submitted.account.pk,
+            "identity_checked": "on",
             "channel": "phone",
             "reason": "illness",
             "duration": "temporary",
             "own_words": "again",
         },
     )
-    assert "There is already an open case on this account." in response.content.decode()
+    page = response.content.decode()
+    assert "already has an open case" in page
+    assert submitted.reference in page
     assert HardshipCase.objects.count() == 1
 
 
