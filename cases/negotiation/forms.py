@@ -99,6 +99,7 @@ class AssignForm(VersionedForm):
         field = self.fields["assignee"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared above
         field.queryset = team
+        field.widget.attrs["class"] = "form-select form-select-sm mw-100"
         field.label_from_instance = _team_member_label  # type: ignore[method-assign,assignment]
 
 

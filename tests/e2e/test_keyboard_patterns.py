@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from cases import negotiation as n
 from cases.models import CaseStatus, HardshipCase, OfferStatus, PolicyChange
 from tests.cases.negotiation.test_negotiation import fresh, quote
+from tests.cases.negotiation.test_staff_pages import set_agent_authority
 from tests.e2e.conftest import DESKTOP, LIVE_DB, PHONE
 from tests.e2e.site_pages import PERSONAS, pages_for, populated_site, signed_in_client
 from tests.e2e.test_accessibility import open_as
@@ -172,6 +173,7 @@ def test_a_cardholder_accepts_an_offer_with_the_keyboard(page, cardholder, offer
 
 
 def test_an_agent_claims_a_case_and_sends_an_offer_with_the_keyboard(page, agent, submitted):
+    set_agent_authority()  # option 1 (the cheapest for the cardholder) is within it
     page.set_viewport_size(DESKTOP)
     sign_in(page, agent, language="en")
     page.goto("/staff/queue/")
