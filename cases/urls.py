@@ -69,6 +69,7 @@ negotiation_urls = [
     path("staff/cases/<int:case_id>/request-info/", review.request_info, name="request_info"),
     path("staff/cases/<int:case_id>/statement/", review.statement, name="staff_statement"),
     path("staff/cases/<int:case_id>/offer/", review.offer, name="offer"),
+    path("staff/cases/<int:case_id>/offer/preview/", review.offer_preview, name="offer_preview"),
     path("staff/cases/<int:case_id>/decline/", review.decline, name="decline"),
     path("staff/cases/<int:case_id>/close/", review.close, name="close"),
     path("staff/cases/<int:case_id>/contact/", review.contact, name="contact"),

@@ -132,27 +132,65 @@ class ReasonForm(LightFormMixin, VersionedForm):
     )
 
 
+#: The custom-offer fields each plan type uses (the rest are hidden in the browser and ignored).
+PLAN_TYPE_FIELDS: dict[str, frozenset[PlanType]] = {
+    "months": frozenset(set(PlanType) - {PlanType.SETTLEMENT}),
+    "apr": frozenset({PlanType.INSTALMENT, PlanType.DEFERRAL, PlanType.STEP_UP}),
+    "fee_rate": frozenset({PlanType.FEE_INSTALMENT}),
+    "deferral_months": frozenset({PlanType.DEFERRAL}),
+    "step_months": frozenset({PlanType.STEP_UP}),
+    "step_percent": frozenset({PlanType.STEP_UP}),
+    "settlement_percent": frozenset({PlanType.SETTLEMENT}),
+    "settlement_payments": frozenset({PlanType.SETTLEMENT}),
+}
+
+
 class OfferForm(LightFormMixin, VersionedForm):
-    """Custom terms, or a recommended plan picked by its rank (`choice`)."""
+    """Custom terms, or a recommended plan picked by its rank (`choice`).
+
+    `preview=True` checks the terms only (the rationale may still be empty), for the live
+    schedule shown while the terms are typed.
+    """
 
     choice = forms.CharField(required=False, widget=forms.HiddenInput)
     plan_type = forms.ChoiceField(
         label=_("Plan type"),
         required=False,
         choices=[
+            ("", _("Choose a plan type")),
             (PlanType.INSTALMENT.value, _("Instalments")),
             (PlanType.INTEREST_FREE.value, _("Interest-free instalments")),
+            (PlanType.FEE_INSTALMENT.value, _("Instalments with a monthly fee")),
             (PlanType.DEFERRAL.value, _("Payment holiday, then instalments")),
+            (PlanType.STEP_UP.value, _("Lower payments first, then instalments")),
             (PlanType.SETTLEMENT.value, _("Settlement")),
         ],
+        widget=forms.Select(attrs={"data-plan-type-select": ""}),
     )
-    months = forms.IntegerField(label=_("Months"), required=False, min_value=1, max_value=60)
+    months = forms.IntegerField(
+        label=_("Months"),
+        required=False,
+        min_value=1,
+        max_value=60,
+        help_text=_("Months with a payment; a payment holiday comes before them."),
+    )
     apr = forms.DecimalField(
         label=_("APR (%)"),
         required=False,
         min_value=Decimal("0"),
         max_value=Decimal("100"),
         decimal_places=2,
+        help_text=_("Leave empty for the card's own rate."),
+    )
+    fee_rate = forms.DecimalField(
+        label=_("Monthly fee (% of the amount financed)"),
+        required=False,
+        min_value=Decimal("0"),
+        max_value=Decimal("5"),
+        decimal_places=4,
+        help_text=_(
+            "Charged every month on the amount financed at the start, not on what is left."
+        ),
     )
     deferral_months = forms.IntegerField(
         label=_("Months without payments"),
@@ -160,6 +198,16 @@ class OfferForm(LightFormMixin, VersionedForm):
         min_value=1,
         max_value=12,
         help_text=_("Interest is still charged in these months and added to the amount to repay."),
+    )
+    step_months = forms.IntegerField(
+        label=_("Months at the lower payment"), required=False, min_value=1, max_value=24
+    )
+    step_percent = forms.DecimalField(
+        label=_("Lower payment (% of the level payment)"),
+        required=False,
+        min_value=Decimal("1"),
+        max_value=Decimal("99"),
+        decimal_places=2,
     )
     settlement_percent = forms.DecimalField(
         label=_("Settlement: share of the debt to pay (%)"),
@@ -188,6 +236,20 @@ class OfferForm(LightFormMixin, VersionedForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def __init__(self, *args: Any, preview: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.preview = preview
+        if preview:
+            self.fields["rationale"].required = False
+
+    def fields_by_plan_type(self) -> list[tuple[forms.BoundField, str]]:
+        """Each field with the plan types it belongs to, space-separated ("" for every type)."""
+        return [
+            (field, " ".join(sorted(PLAN_TYPE_FIELDS.get(field.name, ()))))
+            for field in self
+            if field.name != "choice"
+        ]
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         choice = cleaned.get("choice") or ""
@@ -198,6 +260,11 @@ class OfferForm(LightFormMixin, VersionedForm):
             days=120
         ):
             self.add_error("start_date", _("The first payment must fall within the next 120 days."))
+        if not choice and cleaned.get("plan_type"):
+            plan_type = PlanType(cleaned["plan_type"])
+            for name, types in PLAN_TYPE_FIELDS.items():
+                if plan_type not in types:
+                    cleaned[name] = None  # shown for another plan type: not part of this offer
         return cleaned
 
 

@@ -44,6 +44,7 @@ from cases.negotiation.forms import (
 )
 from cases.negotiation.selectors import team_members
 from cases.negotiation.services import (
+    approvers_for,
     case_assign,
     case_claim,
     case_close,
@@ -57,6 +58,7 @@ from cases.policy.rules import (
     RISK_BAND_LABELS,
     affordability_policy,
     authority_for,
+    exceeded_limits,
     plan_policy,
     risk_band_for,
 )
@@ -264,17 +266,21 @@ def statement(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
 
 
 def _custom_terms(case: HardshipCase, data: dict[str, Any]) -> PlanTerms:
+    """The plan the custom-offer form describes (fields of other plan types are already None)."""
     balance = selectors.balance_of(case.account)
     plan_type = PlanType(data["plan_type"])
-    options: dict[str, Any] = {}
-    if plan_type in (PlanType.INSTALMENT, PlanType.DEFERRAL):
+    options: dict[str, Any] = {
+        "months": data.get("months"),
+        "fee_rate": data.get("fee_rate"),
+        "deferral_months": data.get("deferral_months"),
+        "step_months": data.get("step_months"),
+        "settlement_percent": data.get("settlement_percent"),
+    }
+    if plan_type in (PlanType.INSTALMENT, PlanType.DEFERRAL, PlanType.STEP_UP):
         options["apr"] = data.get("apr") if data.get("apr") is not None else case.account.apr
-    if plan_type is not PlanType.SETTLEMENT:
-        options["months"] = data.get("months")
-    if plan_type is PlanType.DEFERRAL:
-        options["deferral_months"] = data.get("deferral_months")
+    if plan_type is PlanType.STEP_UP and data.get("step_percent") is not None:
+        options["step_ratio"] = data["step_percent"] / Decimal("100")
     if plan_type is PlanType.SETTLEMENT:
-        options["settlement_percent"] = data.get("settlement_percent")
         options["settlement_payments"] = data.get("settlement_payments") or 1
     return PlanTerms(
         plan_type=plan_type,
@@ -291,13 +297,59 @@ def _custom_terms(case: HardshipCase, data: dict[str, Any]) -> PlanTerms:
 _FORM_FIELDS = {
     "apr",
     "months",
+    "fee_rate",
     "deferral_months",
+    "step_months",
     "settlement_percent",
     "settlement_payments",
     "interest_waived",
     "fees_waived",
     "start_date",
 }
+
+
+def _form_field(error: CalculatorError) -> str | None:
+    """The custom-offer field a calculator refusal is about (None: the terms as a whole)."""
+    field = {"step_ratio": "step_percent"}.get(error.field or "", error.field)
+    return field if field in _FORM_FIELDS else None
+
+
+@permission_required(Perm.WORK_CASES)
+@require_POST
+def offer_preview(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    """The custom offer as the cardholder would see it, recomputed while the terms are typed
+    (htmx): every payment, the figures, and whether it is within the agent's authority or who
+    would have to approve it. Nothing is saved."""
+    case = _staff_case(request, case_id)
+    form = OfferForm(request.POST, preview=True)
+    context: dict[str, Any] = {"case": case, "account": case.account, "problems": []}
+    if not request.POST.get("plan_type"):
+        context["problems"] = [_("Choose a plan type to see the payments.")]
+    elif form.is_valid():
+        try:
+            schedule = build_schedule(_custom_terms(case, form.cleaned_data), plan_policy())
+        except CalculatorError as error:
+            context["problems"] = [translate_error(error, currency=case.account.currency)]
+        else:
+            excesses = exceeded_limits(
+                schedule, authority_for(request.user), current_apr=case.account.apr
+            )
+            context.update(
+                disclosure=disclosure_of(schedule, case.account, reference=case.reference),
+                exceeds=[excess.as_json() for excess in excesses],
+                approvers=approvers_for(schedule=schedule, case=case, maker=request.user)
+                if excesses
+                else [],
+            )
+    else:
+        context["problems"] = [
+            f"{form.fields[name].label}: {' '.join(map(str, errors))}"
+            if name in form.fields
+            else " ".join(map(str, errors))
+            for name, errors in form.errors.items()
+            if name != "rationale"
+        ]
+    return render(request, "cases/negotiation/offer_preview.html", context)
 
 
 @permission_required(Perm.WORK_CASES)
@@ -325,8 +377,7 @@ def offer(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
         else:
             schedule = build_schedule(_custom_terms(case, data), plan_policy())
     except CalculatorError as error:
-        field = error.field if error.field in _FORM_FIELDS else None
-        form.add_error(field, translate_error(error, currency=case.account.currency))
+        form.add_error(_form_field(error), translate_error(error, currency=case.account.currency))
         return _invalid(request, case, offer_form=form)
     except CaseActionRefused as refusal:
         return _refused(request, case, refusal)

@@ -13,6 +13,23 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 
+  // A form with a plan-type select shows only the fields of the chosen type; the others are
+  // hidden and disabled, so they are neither read out nor sent. Without script all are shown.
+  document.querySelectorAll("[data-plan-type-select]").forEach((select) => {
+    const groups = select.form.querySelectorAll("[data-plan-types]");
+    const show = () => {
+      groups.forEach((group) => {
+        const on = group.dataset.planTypes.split(" ").includes(select.value);
+        group.hidden = !on;
+        group.querySelectorAll("input, select, textarea").forEach((input) => {
+          input.disabled = !on;
+        });
+      });
+    };
+    select.addEventListener("change", show);
+    show();
+  });
+
   const summary = document.querySelector("[data-error-summary]");
   if (summary) {
     summary.focus();

@@ -3,6 +3,7 @@ cardholder accepts. Three people, three browsers, one case."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -93,4 +94,58 @@ def test_counter_beyond_authority_is_approved_and_accepted(
     assert accepted.summary["months"] == 48
     assert accepted.decided_by == cardholder
     for p in (agent_page, supervisor_page, page):
+        assert p.console_errors == []
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_deferral_is_shown_month_by_month_before_the_cardholder_accepts(
+    browser, live_server, page, shot, requested, agent, cardholder, language
+):
+    # The agent picks the plan type, sees only its fields, and the payments before sending.
+    agent_page = new_page(browser, live_server, DESKTOP)
+    sign_in(agent_page, agent, language="en")
+    agent_page.goto(f"/staff/cases/{requested.pk}/")
+    with agent_page.expect_navigation():
+        agent_page.get_by_role("button", name="Claim").click()
+    custom = agent_page.get_by_test_id("custom-offer")
+    custom.locator("#id_plan_type").select_option("deferral")
+    expect(custom.locator("#id_settlement_percent")).to_be_hidden()
+    expect(custom.locator("#id_step_months")).to_be_hidden()
+    custom.locator("#id_months").fill("21")
+    custom.locator("#id_deferral_months").fill("3")
+    preview = agent_page.get_by_test_id("offer-preview")
+    expect(preview.get_by_test_id("schedule").locator("tbody tr")).to_have_count(24)
+    expect(preview.get_by_test_id("offer-preview-authority")).to_contain_text(
+        "Within your authority"
+    )
+    custom.locator("#id_rationale").fill("Three months to get back on your feet, then 21 payments.")
+    shot(agent_page, "agent-deferral-preview")
+    with agent_page.expect_navigation():
+        custom.get_by_role("button", name="Send offer").click()
+    expect(agent_page.get_by_test_id("case-status")).to_have_text(
+        "Waiting for the cardholder's answer"
+    )
+
+    # On a phone, in their language, the cardholder sees every row, the empty months included.
+    page.set_viewport_size(PHONE)
+    sign_in(page, cardholder, language=language)
+    page.goto(requested.get_absolute_url())
+    offer_box = page.get_by_test_id("open-offer")
+    rows = offer_box.get_by_test_id("schedule").locator("tbody tr")
+    expect(rows).to_have_count(24)
+    for month in range(3):
+        expect(rows.nth(month).locator("td").nth(1)).to_have_text(re.compile(r"^(CNY |¥)0\.00$"))
+    expect(offer_box.get_by_test_id("payments")).to_have_text("21")
+    offer_box.get_by_test_id("schedule").scroll_into_view_if_needed()
+    shot(page, f"deferral-offer-{language}")
+    offer_box.locator("input[name=consent]").check()
+    with page.expect_navigation():
+        offer_box.locator("button[name=answer][value=accept]").click()
+    case = HardshipCase.objects.get(pk=requested.pk)
+    assert case.status == CaseStatus.AGREED
+    accepted = case.offers.get(status=OfferStatus.ACCEPTED)
+    shown = accepted.acceptance
+    assert len(shown.schedule) == 24  # what was stored is every row that was shown
+    assert shown.language == language
+    for p in (agent_page, page):
         assert p.console_errors == []

@@ -182,3 +182,85 @@ def test_texts_and_emails_go_in_the_contact_log(client_for, agent, submitted):
             },
         )
     assert set(ContactLog.objects.values_list("channel", flat=True)) == {"sms", "email"}
+
+
+def _claimed(client, case):
+    client.post(reverse("cases:claim", args=[case.pk]), {"version": case.version})
+    return HardshipCase.objects.get(pk=case.pk)
+
+
+def test_the_custom_offer_groups_each_plan_types_own_fields(client_for, agent, submitted):
+    client = client_for(agent)
+    case = _claimed(client, submitted)
+    page = client.get(reverse("cases:review", args=[case.pk])).content.decode()
+    assert "data-plan-type-select" in page
+    assert '<div data-plan-types="deferral">' in page  # months without payments
+    assert '<div data-plan-types="step_up">' in page
+    assert '<div data-plan-types="fee_instalment">' in page
+    assert '<div data-plan-types="settlement">' in page
+
+
+def test_the_custom_offer_previews_every_payment_before_it_is_sent(client_for, agent, submitted):
+    client = client_for(agent)
+    case = _claimed(client, submitted)
+    terms = {
+        "version": case.version,
+        "plan_type": "deferral",
+        "months": "24",
+        "deferral_months": "3",
+        "settlement_percent": "50",  # another type's field: ignored
+    }
+    response = client.post(reverse("cases:offer_preview", args=[case.pk]), terms)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="schedule"' in page
+    assert page.count('<tr class="table-light">') == 3  # the three months without payment
+    assert "27 months, one row each" in page  # 3 without payment, then 24 payments
+    assert 'data-testid="offer-preview-authority"' in page
+    assert not case.offers.filter(proposer="bank").exists()  # a preview saves nothing
+    assert HardshipCase.objects.get(pk=case.pk).version == case.version
+
+
+def test_the_preview_explains_what_is_missing(client_for, agent, submitted):
+    client = client_for(agent)
+    case = _claimed(client, submitted)
+    nothing = client.post(reverse("cases:offer_preview", args=[case.pk]), {"version": case.version})
+    assert "Choose a plan type" in nothing.content.decode()
+    step_up = client.post(
+        reverse("cases:offer_preview", args=[case.pk]),
+        {"version": case.version, "plan_type": "step_up", "months": "24"},
+    ).content.decode()
+    assert 'data-testid="offer-preview-problems"' in step_up
+    assert 'data-testid="schedule"' not in step_up
+
+
+@pytest.mark.parametrize(
+    ("terms", "plan_type"),
+    [
+        (
+            {"plan_type": "step_up", "months": "36", "step_months": "6", "step_percent": "50"},
+            "step_up",
+        ),
+        ({"plan_type": "fee_instalment", "months": "24", "fee_rate": "0.5"}, "fee_instalment"),
+        ({"plan_type": "interest_free", "months": "60", "apr": "12"}, "interest_free"),
+    ],
+)
+def test_every_plan_type_can_be_offered_on_custom_terms(
+    client_for, supervisor, submitted, terms, plan_type
+):
+    client = client_for(supervisor)
+    case = _claimed(client, submitted)
+    response = client.post(
+        reverse("cases:offer", args=[case.pk]),
+        {"version": case.version, "rationale": "fits the budget", **terms},
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    offer = case.offers.get(proposer="bank")
+    assert offer.terms["plan_type"] == plan_type
+    if plan_type == "interest_free":
+        assert offer.terms.get("apr") in (None, "0", "0.00")  # the typed APR belongs to other types
+
+
+def test_only_who_can_see_the_case_may_preview(client_for, cardholder, agent, submitted):
+    url = reverse("cases:offer_preview", args=[submitted.pk])
+    assert client_for(cardholder).post(url, {"plan_type": "instalment"}).status_code == 403
