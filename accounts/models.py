@@ -59,6 +59,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return None
 
     @property
+    def role_label(self) -> str:
+        """The role's name in the reader's language ("" without a role)."""
+        return str(Role(self.role).label) if self.role else ""
+
+    @property
     def is_bank_staff(self) -> bool:
         """Works for the bank (agent, supervisor, admin, editor): must use MFA."""
         return bool(self.role_names & STAFF_ROLES)
@@ -135,6 +140,47 @@ class AuditAction(models.TextChoices):
     CARD_LINKING_LOCKED = "card_linking_locked", _("Online card linking locked")
     CARD_LINKING_RELEASED = "card_linking_released", _("Online card linking released")
     CALENDAR_CHANGED = "calendar_changed", _("Bank calendar changed")
+    STAFF_INVITED = "staff_invited", _("Staff member invited")
+    STAFF_INVITATION_ACCEPTED = "staff_invitation_accepted", _("Staff invitation accepted")
+    STAFF_DEACTIVATED = "staff_deactivated", _("Staff login deactivated")
+    STAFF_REACTIVATED = "staff_reactivated", _("Staff login reactivated")
+
+
+class StaffInvitation(models.Model):
+    """A single-use link an administrator sends a new staff member to set their password.
+
+    Only the SHA-256 of the token is stored; the link carries the token itself. A new
+    invitation for the same person replaces the old one (which stops working), and an
+    invitation ends when it is used or after `STAFF_INVITATION_DAYS`.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("staff invitation")
+        verbose_name_plural = _("staff invitations")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_usable(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and timezone.now() < self.expires_at
+        )
 
 
 class AuditEvent(models.Model):

@@ -33,6 +33,7 @@ PUBLIC = {
     "account_reset_password_from_key",
     "account_reset_password_from_key_done",
     "mfa_authenticate",
+    "accounts:staff_invitation",
     "admin:login",
     "admin:logout",
 }

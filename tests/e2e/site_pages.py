@@ -172,6 +172,26 @@ def populated_site() -> Site:
         name="National Day",
     )
 
+    # A colleague invited but not yet signed up: the page their emailed link opens.
+    from accounts.staff.services import staff_invite
+
+    tokens: list[str] = []
+
+    def keep(token: str) -> str:
+        tokens.append(token)
+        return f"/invitation/{token}/"
+
+    admin = users["admin"]
+    assert admin is not None
+    staff_invite(
+        actor=admin,
+        email="sun.yue@example.test",
+        full_name="Sun Yue",
+        role=Role.AGENT,
+        preferred_language="en",
+        link_for=keep,
+    )
+
     cardholder_cases = [str(draft.pk), str(offered.pk)]
     staff_cases = [str(offered.pk), str(waiting.pk)]
     accounts = [str(draft.account_id)]
@@ -183,6 +203,7 @@ def populated_site() -> Site:
             "account_id": accounts,
             "step": list(STEP_NAMES),
             "app_label": ["accounts", "cases"],
+            "token": tokens,
             **_TOKENS,
         }
     return site
@@ -211,7 +232,7 @@ def candidate_urls(params: dict[str, list[str]]) -> list[str]:
         for combination in itertools.product(*(params[name] for name in names)):
             urls.append(_fill(pattern, dict(zip(names, combination, strict=True))))
     # Only the parameters of document downloads and POST-only actions may lack a sample.
-    unknown = missing - {"document_id", "offer_id", "change_id", "entry_id"}
+    unknown = missing - {"document_id", "offer_id", "change_id", "entry_id", "user_id"}
     assert not unknown, f"give these URL parameters a sample in tests/e2e/site_pages.py: {unknown}"
     return sorted(set(urls))
 
