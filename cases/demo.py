@@ -1,6 +1,8 @@
 """Where `seed_demo` finds the demo data of `cases` (see `accounts.demo`); it lives with the
-core-system data it imitates, in `cases.corebanking.demo_bank`."""
+core-system data it imitates, in `cases.corebanking`: the card accounts (`demo_bank`), then the
+hardship cases on them (`demo_cases`)."""
 
 from cases.corebanking.demo_bank import seed_card_accounts
+from cases.corebanking.demo_cases import seed_demo_cases
 
-__all__ = ["seed_card_accounts"]
+__all__ = ["seed_card_accounts", "seed_demo_cases"]
