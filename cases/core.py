@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django_fsm import TransitionNotAllowed
@@ -24,6 +25,10 @@ from cases.models import (
     Proposer,
 )
 from plans.calculator import PlanTerms, PlanType, Schedule
+
+#: Sent inside the acceptance's transaction with `acceptance` (an `OfferAcceptance`): `plans`
+#: makes the repayment plan and queues its agreement (cases never imports plans).
+offer_accepted = Signal()
 
 
 class CaseActionRefused(Exception):

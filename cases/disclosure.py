@@ -97,7 +97,7 @@ def disclosure_of(
     """The disclosure of a plan not yet offered: what staff see before they send it."""
     currency = account.currency
     made_up_of = _made_up_of(schedule)
-    accrual = _accrual(schedule, currency)
+    accrual = accrual_sentence(schedule, currency)
     comparison = _comparison(schedule, account, currency)
     text = _text(
         reference, rationale, expires_at, schedule, made_up_of, accrual, comparison, currency
@@ -126,7 +126,7 @@ def _made_up_of(schedule: Schedule) -> tuple[Line, ...]:
     return tuple(lines)
 
 
-def _accrual(schedule: Schedule, currency: str) -> str:
+def accrual_sentence(schedule: Schedule, currency: str) -> str:
     """Whether interest and fees keep accruing during the plan, in one plain sentence."""
     terms = schedule.terms
     keep_to_it = _(

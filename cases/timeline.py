@@ -62,6 +62,18 @@ _TEXTS: dict[str, tuple[Any, Any]] = {
         gettext_lazy("You accepted the offer"),
         gettext_lazy("The cardholder accepted the offer"),
     ),
+    "plan_created": (
+        gettext_lazy("Your plan %(plan)s was set up; your agreement is being prepared"),
+        gettext_lazy("Plan %(plan)s set up; agreement being prepared"),
+    ),
+    "agreement_ready": (
+        gettext_lazy("Your agreement is ready to sign"),
+        gettext_lazy("Agreement ready for the cardholder to sign"),
+    ),
+    "agreement_failed": (
+        gettext_lazy("We are still preparing your agreement"),
+        gettext_lazy("The agreement could not be prepared: %(error)s"),
+    ),
     "offer_declined": (
         gettext_lazy("You declined the offer"),
         gettext_lazy("The cardholder declined the offer"),

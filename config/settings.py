@@ -158,6 +158,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
         "data_folder_in": str(VAR_DIR / "celery" / "queue"),
         "data_folder_out": str(VAR_DIR / "celery" / "queue"),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        # Without it the transport writes its exchange table to ./control in the working folder.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 )
@@ -173,6 +175,20 @@ CELERY_BEAT_SCHEDULE = {
     "expire-offers": {"task": "cases.tasks.expire_offers", "schedule": 15 * 60.0},
 }
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = 120
+
+# --- The bank, as its agreements name it ------------------------------------------------------
+BANK_NAME = env_str("BANK_NAME", "Demo Bank")
+BANK_HELPLINE = env_str("BANK_HELPLINE", "400 000 0000")
+# The public address of the site, printed (and QR-coded) on agreements for their verification.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The bank's agreement-signing certificate and key (PEM). `manage.py make_signing_cert` makes a
+# development pair under var/; production names its own. No real key is ever committed.
+AGREEMENT_SIGNING_CERT = Path(
+    env_str("AGREEMENT_SIGNING_CERT", str(VAR_DIR / "signing" / "agreements-cert.pem"))
+)
+AGREEMENT_SIGNING_KEY = Path(
+    env_str("AGREEMENT_SIGNING_KEY", str(VAR_DIR / "signing" / "agreements-key.pem"))
+)
 
 # --- Cases ------------------------------------------------------------------------------------
 # A draft application untouched for this long can no longer be resumed.

@@ -289,3 +289,19 @@ def calculator_forms(data: Any) -> tuple[AmountsForm, dict[str, OptionForm]]:
         key: OptionForm(data, prefix=key, switchable=key != OPTION_KEYS[0]) for key in OPTION_KEYS
     }
     return amounts, options
+
+
+class VerifyForm(forms.Form):
+    document = forms.FileField(
+        label=_("The agreement (PDF)"),
+        help_text=_("The file is checked and not kept."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def clean_document(self) -> Any:
+        from plans.verification import MAX_PDF_BYTES
+
+        document = self.cleaned_data["document"]
+        if document.size > MAX_PDF_BYTES:
+            raise forms.ValidationError(_("Choose a PDF of at most 10 MB."))
+        return document

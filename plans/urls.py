@@ -7,4 +7,5 @@ app_name = "plans"
 urlpatterns = [
     path("calculator/", views.calculator, name="calculator"),
     path("calculator/results/", views.calculator_results, name="calculator_results"),
+    path("verify/", views.verify, name="verify"),
 ]

@@ -34,6 +34,7 @@ PUBLIC = {
     "account_reset_password_from_key_done",
     "mfa_authenticate",
     "accounts:staff_invitation",
+    "plans:verify",
     "admin:login",
     "admin:logout",
 }

@@ -24,6 +24,9 @@ class NegotiationPolicy(models.Model):
     offer_validity_days = models.PositiveSmallIntegerField(
         _("offers expire after (days)"), default=14
     )
+    signature_days = models.PositiveSmallIntegerField(
+        _("an accepted plan must be signed within (days)"), default=14
+    )
     decision_business_days = models.PositiveSmallIntegerField(
         _("decision due within (working days)"), default=5
     )

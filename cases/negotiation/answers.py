@@ -22,6 +22,7 @@ from cases.core import (
     cardholder_request_create,
     lock_case,
     lock_offer,
+    offer_accepted,
     offer_move,
     record_event,
     run_transition,
@@ -158,7 +159,7 @@ def _accept(case: HardshipCase, offer: Offer, actor: User, consent: Consent) -> 
     now = timezone.now()
     offer.decided_by, offer.decided_at = actor, now
     offer_move(offer, "accept", case=case, actor=actor, from_status=from_status)
-    OfferAcceptance.objects.create(
+    acceptance = OfferAcceptance.objects.create(
         offer=offer,
         accepted_by=actor,
         accepted_at=now,
@@ -174,6 +175,7 @@ def _accept(case: HardshipCase, offer: Offer, actor: User, consent: Consent) -> 
         disclosure_sha256=disclosure.sha256,
     )
     bump_version(case, "status")
+    offer_accepted.send(sender=OfferAcceptance, acceptance=acceptance)
     if case.assignee is not None:
         account_services.notify(
             user=case.assignee,

@@ -29,6 +29,7 @@ AUTHORITY_ROLES: tuple[str, ...] = (Role.AGENT.value, Role.SUPERVISOR.value)
 POLICY_RANGES: dict[str, tuple[int, int] | None] = {
     "max_term_months": (1, 60),
     "offer_validity_days": (1, 90),
+    "signature_days": (1, 60),
     "decision_business_days": (1, 30),
     "quiet_hours_start": None,
     "quiet_hours_end": None,

@@ -13,7 +13,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "workflow.md"
 
 def _documented(heading: str) -> set[tuple[str, str, str]]:
     section = DOC.read_text().split(f"## {heading}", 1)[1].split("\n## ", 1)[0]
-    rows = set()
+    rows: set[tuple[str, str, str]] = set()
     for line in section.splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if len(cells) < 3 or not re.fullmatch(r"[a-z_]+", cells[0]) or cells[0] == "transition":

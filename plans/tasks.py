@@ -1,0 +1,21 @@
+"""Background work of plans. Thin tasks over idempotent services; a task on a killed worker is
+delivered again (acks_late) and finds the work done or does it."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from plans.signing import agreement_prepare
+
+
+@shared_task(
+    name="plans.tasks.agreement_render",
+    acks_late=True,
+    autoretry_for=(OSError, ConnectionError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=5,
+)
+def agreement_render(agreement_id: int) -> None:
+    """Render the agreement the cardholder will read and sign (once; a repeat does nothing)."""
+    agreement_prepare(agreement_id=agreement_id)
