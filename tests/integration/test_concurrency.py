@@ -95,8 +95,11 @@ def test_an_offer_cannot_be_accepted_twice_at_once(case_in_review, agent, cardho
     version = HardshipCase.objects.get(pk=case_in_review.pk).version
     phone, laptop = login_as(Client(), cardholder), login_as(Client(), cardholder)
     url = reverse("cases:offer_answer", args=[case_in_review.pk, offer.pk])
-    data = {"version": version, "answer": "accept", "consent": "on"}
-    race(lambda: phone.post(url, data), lambda: laptop.post(url, data))
+    # What the page posts: the consent box and the hash of the disclosure it showed.
+    shown = consent_for(offer).shown_sha256
+    data = {"version": version, "answer": "accept", "consent": "on", "disclosure": shown}
+    results = race(lambda: phone.post(url, data), lambda: laptop.post(url, data))
+    assert all(not isinstance(result, Exception) for result in results), results
     assert CaseEvent.objects.filter(case=case_in_review, kind="offer_accepted").count() == 1
     offer.refresh_from_db()
     assert offer.status == OfferStatus.ACCEPTED
