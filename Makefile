@@ -19,6 +19,7 @@ venv: $(STAMP)
 ## make run: install, migrate, load the demo logins, then web + Celery worker + beat.
 run: venv
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py make_signing_cert --if-missing
 	$(PY) manage.py seed_demo
 	@echo ""
 	@echo "  Open http://$(HOST):$(PORT)/ and sign in with a login above. Ctrl-C stops everything."

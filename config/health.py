@@ -57,6 +57,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
     last_seen = worker_last_seen()
     worker = last_seen is not None and last_seen <= settings.WORKER_HEARTBEAT_MAX_AGE_SECONDS
     healthy = database and broker
+    from plans.certificates import SigningCertificateError, check_signing_certificate
+
+    try:
+        check_signing_certificate()
+        signing = "ok"
+    except SigningCertificateError:
+        signing = "missing or expired"
     return JsonResponse(
         {
             "status": "ok" if healthy else "unavailable",
@@ -64,6 +71,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
             "broker": "ok" if broker else "unavailable",
             "worker": "ok" if worker else "silent",
             "worker_last_seen_seconds": None if last_seen is None else round(last_seen),
+            # Pages work without it, but no agreement can be signed until it is fixed.
+            "signing_certificate": signing,
         },
         status=200 if healthy else 503,
     )

@@ -8,6 +8,7 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from cases.core import offer_accepted
+        from plans import checks  # noqa: F401 - registers the deployment check
         from plans.services import on_offer_accepted
 
         offer_accepted.connect(on_offer_accepted, dispatch_uid="plans.plan_create")

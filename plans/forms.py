@@ -305,3 +305,20 @@ class VerifyForm(forms.Form):
         if document.size > MAX_PDF_BYTES:
             raise forms.ValidationError(_("Choose a PDF of at most 10 MB."))
         return document
+
+
+class SignForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Your full name"),
+        max_length=150,
+        help_text=_("As it is on your card account."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    code = forms.CharField(
+        label=_("The 6-digit code we sent you"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}
+        ),
+    )

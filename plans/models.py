@@ -155,6 +155,11 @@ class Agreement(models.Model):
     )
     signer_ip = models.GenericIPAddressField(null=True, blank=True)
     signer_user_agent = models.CharField(max_length=300, blank=True)
+    # The one-time code that confirms the signature: only its SHA-256 is kept.
+    code_sha256 = models.CharField(max_length=64, blank=True)
+    code_sent_at = models.DateTimeField(null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
+    code_channel = models.CharField(max_length=10, blank=True)
 
     class Meta:
         verbose_name = _("agreement")

@@ -6,14 +6,23 @@ so a task delivered twice (a retried task, a worker killed after the work) chang
 
 from __future__ import annotations
 
+import hashlib
+import io
 import logging
+import secrets
 
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from cases.core import record_event
+from accounts.models import User
+from cases.core import bump_version, lock_case, record_event, run_transition
 from plans.agreement import render_agreement
+from plans.certificates import check_signing_certificate
 from plans.models import Agreement, AgreementStatus
 
 logger = logging.getLogger(__name__)
@@ -61,5 +70,171 @@ def agreement_prepare(*, agreement_id: int) -> Agreement:
         agreement.save()
         record_event(
             plan.case, actor=None, kind="agreement_ready", payload={"plan": plan.reference}
+        )
+    return agreement
+
+
+# --- Signing -------------------------------------------------------------------------------------
+
+CODE_VALID_MINUTES = 15
+CODE_MAX_ATTEMPTS = 5
+CODE_RESEND_SECONDS = 60
+
+
+class SigningRefused(Exception):
+    """The cardholder's signature could not be taken; the message says why, to them."""
+
+
+def _digest(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def _signable(agreement_id: int, actor: User) -> Agreement:
+    agreement = (
+        Agreement.objects.select_for_update()
+        .select_related("plan__case__account", "plan__account")
+        .get(pk=agreement_id)
+    )
+    if agreement.plan.case.account.holder_id != actor.pk:
+        raise Agreement.DoesNotExist
+    if agreement.status != AgreementStatus.READY:
+        raise SigningRefused(_("This agreement cannot be signed now."))
+    if timezone.now() > agreement.plan.sign_by:
+        raise SigningRefused(
+            _("The time to sign this agreement has passed. We will review your case again.")
+        )
+    return agreement
+
+
+@transaction.atomic
+def signing_code_send(*, agreement: Agreement, actor: User) -> str:
+    """Send the cardholder a one-time code to confirm their signature; returns the channel."""
+    agreement = _signable(agreement.pk, actor)
+    now = timezone.now()
+    if agreement.code_sent_at and (now - agreement.code_sent_at).total_seconds() < (
+        CODE_RESEND_SECONDS
+    ):
+        raise SigningRefused(_("We have just sent you a code. Wait a minute before asking again."))
+    code = f"{secrets.randbelow(10**6):06d}"
+    agreement.code_sha256 = _digest(code)
+    agreement.code_sent_at = now
+    agreement.code_attempts = 0
+    agreement.code_channel = "email"
+    agreement.save(update_fields=["code_sha256", "code_sent_at", "code_attempts", "code_channel"])
+    reference = agreement.plan.reference
+    with translation.override(agreement.language):
+        subject = _("Your code to sign agreement %(reference)s") % {"reference": reference}
+        body = _(
+            "Your code to sign repayment plan agreement %(reference)s is %(code)s. It works for "
+            "%(minutes)s minutes. Nobody from the bank will ever ask you for it."
+        ) % {"reference": reference, "code": code, "minutes": CODE_VALID_MINUTES}
+    email = actor.email
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
+    record_event(agreement.plan.case, actor=actor, kind="signing_code_sent", visible=False)
+    return agreement.code_channel
+
+
+def _names_match(typed: str, expected: str) -> bool:
+    def norm(name: str) -> str:
+        return "".join(name.split()).casefold()
+
+    return bool(norm(typed)) and norm(typed) == norm(expected)
+
+
+def _bank_signer():
+    from pyhanko.sign import signers
+
+    check_signing_certificate()
+    return signers.SimpleSigner.load(
+        str(settings.AGREEMENT_SIGNING_KEY), str(settings.AGREEMENT_SIGNING_CERT)
+    )
+
+
+def bank_sign(pdf: bytes) -> bytes:
+    """The PDF with the bank's PAdES signature (SHA-256) over the whole file."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.fields import SigSeedSubFilter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    meta = signers.PdfSignatureMetadata(
+        field_name="BankSignature",
+        md_algorithm="sha256",
+        subfilter=SigSeedSubFilter.PADES,
+        reason="Repayment plan agreement",
+        name=settings.BANK_NAME,
+    )
+    output = signers.sign_pdf(writer, meta, signer=_bank_signer())
+    return output.getvalue()
+
+
+def agreement_sign(
+    *,
+    agreement: Agreement,
+    actor: User,
+    name_typed: str,
+    code: str,
+    ip_address: str | None,
+    user_agent: str,
+) -> Agreement:
+    """The cardholder signs: the typed name must be theirs and the code the one sent; the final
+    agreement (with the signature record) is rendered, signed by the bank and stored with its
+    SHA-256; the plan becomes active and the case with it. Refused, nothing changes."""
+    with transaction.atomic():
+        agreement = _signable(agreement.pk, actor)
+        plan = agreement.plan
+        now = timezone.now()
+        if not agreement.code_sha256 or not agreement.code_sent_at:
+            raise SigningRefused(_("Ask for a code first: we send it to you to confirm it is you."))
+        if (
+            agreement.code_attempts >= CODE_MAX_ATTEMPTS
+            or (now - agreement.code_sent_at).total_seconds() > CODE_VALID_MINUTES * 60
+        ):
+            raise SigningRefused(_("This code has expired. Ask for a new one."))
+        if not secrets.compare_digest(agreement.code_sha256, _digest(code.strip())):
+            Agreement.objects.filter(pk=agreement.pk).update(code_attempts=F("code_attempts") + 1)
+            wrong = True
+        else:
+            wrong = False
+        if not wrong and not _names_match(name_typed, plan.account.holder_name):
+            raise SigningRefused(
+                _("Type your full name exactly as it is on your card account: %(name)s.")
+                % {"name": plan.account.holder_name}
+            )
+    if wrong:
+        raise SigningRefused(_("That code is not right. Check the latest code we sent you."))
+    with transaction.atomic():
+        agreement = _signable(agreement.pk, actor)
+        plan = agreement.plan
+        signature = {
+            "name": name_typed.strip(),
+            "signed_at": timezone.localtime(now).strftime("%Y-%m-%d %H:%M:%S %Z"),
+            "ip": ip_address or "-",
+            "channel": agreement.code_channel,
+            "draft_sha256": agreement.draft_sha256,
+        }
+        final = bank_sign(render_agreement(plan, signature=signature).pdf)
+        agreement.signed.save(f"{plan.reference}-signed.pdf", ContentFile(final), save=False)
+        agreement.signed_sha256 = hashlib.sha256(final).hexdigest()
+        agreement.status = AgreementStatus.SIGNED
+        agreement.signed_at = now
+        agreement.signer = actor
+        agreement.signer_name = name_typed.strip()[:150]
+        agreement.signer_ip = ip_address
+        agreement.signer_user_agent = user_agent[:300]
+        agreement.code_sha256 = ""
+        agreement.save()
+        plan.activate()
+        plan.activated_at = now
+        plan.save()
+        case = lock_case(plan.case, version=plan.case.version)
+        from_status = run_transition(case, "start_plan")
+        bump_version(case, "status")
+        record_event(
+            case,
+            actor=actor,
+            kind="agreement_signed",
+            from_status=from_status,
+            payload={"plan": plan.reference, "sha256": agreement.signed_sha256},
         )
     return agreement

@@ -74,9 +74,10 @@ OPEN_STATUSES = (
     CaseStatus.AWAITING_APPROVAL,
     CaseStatus.AWAITING_CARDHOLDER,
     CaseStatus.AGREED,
+    CaseStatus.ACTIVE,
 )
 #: The cardholder may withdraw any open case, an agreed one too until the plan is signed.
-WITHDRAWABLE = [s.value for s in OPEN_STATUSES]
+WITHDRAWABLE = [s.value for s in OPEN_STATUSES if s != CaseStatus.ACTIVE]
 #: Statuses in the team's queue: submitted, and not yet ended or turned into an active plan.
 QUEUE_STATUSES = (
     CaseStatus.SUBMITTED,
@@ -281,6 +282,10 @@ class HardshipCase(ConcurrentTransitionMixin, models.Model):
     def reopen_agreement(self) -> None:
         """The agreed plan was not signed in time, or the balances moved: review again."""
 
+    @transition(field=status, source=CaseStatus.AGREED, target=CaseStatus.ACTIVE)
+    def start_plan(self) -> None:
+        """The cardholder and the bank signed the agreement: the plan runs."""
+
     @transition(field=status, source=CaseStatus.AWAITING_CARDHOLDER, target=CaseStatus.IN_REVIEW)
     def return_to_review(self) -> None:
         """The cardholder replied or countered, declined the offer, or the offer expired."""
@@ -305,6 +310,7 @@ class HardshipCase(ConcurrentTransitionMixin, models.Model):
             CaseStatus.AWAITING_APPROVAL,
             CaseStatus.AWAITING_CARDHOLDER,
             CaseStatus.AGREED,
+            CaseStatus.ACTIVE,
         ],
         target=CaseStatus.CLOSED,
     )

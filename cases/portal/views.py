@@ -119,7 +119,9 @@ NEXT_STEP = {
     CaseStatus.AWAITING_CARDHOLDER: gettext_lazy(
         "Read our offer and tell us whether you accept it."
     ),
-    CaseStatus.AGREED: gettext_lazy("We are preparing your agreement for signature."),
+    CaseStatus.AGREED: gettext_lazy(
+        "Read your agreement and sign it: it sets out every payment of the plan you accepted."
+    ),
     CaseStatus.ACTIVE: gettext_lazy("Make each payment on its due date."),
     CaseStatus.COMPLETED: gettext_lazy("Your plan is complete."),
     CaseStatus.BROKEN: gettext_lazy(
@@ -284,7 +286,11 @@ def offer_answer(request: AuthenticatedRequest, case_id: int, offer_id: int) -> 
                 consent=consent if data["consent"] else None,
             )
             messages.success(
-                request, _("Thank you. You accepted the plan; we will prepare your agreement.")
+                request,
+                _(
+                    "Thank you. You accepted the plan. Your agreement is being prepared: "
+                    "read and sign it from this page."
+                ),
             )
         else:
             offer_decline(

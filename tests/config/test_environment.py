@@ -88,8 +88,16 @@ def test_a_bad_value_fails_at_start_with_one_clear_line(env, message):
     assert message in lines[0]
 
 
-def test_production_settings_pass_the_deployment_check():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+def test_production_settings_pass_the_deployment_check(tmp_path):
+    from plans.certificates import make_development_pair
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    signing = {"AGREEMENT_SIGNING_CERT": str(cert), "AGREEMENT_SIGNING_KEY": str(key)}
+    missing = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, **signing)
+    assert missing.returncode != 0
+    assert "plans.E001" in missing.stderr + missing.stdout  # no certificate: said at deploy
+    make_development_pair(cert, key)
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, **signing)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 

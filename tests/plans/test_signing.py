@@ -1,0 +1,141 @@
+"""The cardholder signs with their typed name and a one-time code; the bank's PAdES signature
+makes the file provable to anyone; one changed byte, or a foreign file, is refused."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from cases.models import CaseEvent, CaseStatus
+from plans.models import AgreementStatus, PlanStatus, RepaymentPlan
+from plans.signing import agreement_prepare
+from plans.verification import verify
+from tests.plans.test_plan_and_agreement import _accepted
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ready(submitted, agent, supervisor, cardholder, signing_cert):
+    _accepted(submitted, agent, supervisor, cardholder, "deferral")
+    plan = RepaymentPlan.objects.get(case=submitted)
+    agreement_prepare(agreement_id=plan.agreement.pk)
+    return plan
+
+
+def _code(client, plan, django_capture_on_commit_callbacks) -> str:
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("plans:agreement_code", args=[plan.case_id]))
+    found = re.search(r"is (\d{6})\.", str(mail.outbox[-1].body))
+    assert found
+    return found.group(1)
+
+
+def test_the_cardholder_signs_and_the_plan_becomes_active(
+    client_for, cardholder, ready, django_capture_on_commit_callbacks
+):
+    client = client_for(cardholder)
+    page = client.get(reverse("plans:agreement", args=[ready.case_id]))
+    assert page.status_code == 200
+    assert 'data-testid="sign-form"' in page.content.decode()
+    pdf = client.get(reverse("plans:agreement_pdf", args=[ready.case_id]))
+    assert pdf["Content-Type"] == "application/pdf"
+    code = _code(client, ready, django_capture_on_commit_callbacks)
+    wrong_name = client.post(
+        reverse("plans:agreement_sign", args=[ready.case_id]),
+        {"full_name": "Somebody Else", "code": code},
+    )
+    assert wrong_name.status_code == 400
+    assert "Type your full name exactly" in wrong_name.content.decode()
+    signed = client.post(
+        reverse("plans:agreement_sign", args=[ready.case_id]),
+        {"full_name": ready.account.holder_name.upper(), "code": code},
+    )
+    assert signed.status_code == 302
+    ready = RepaymentPlan.objects.select_related("agreement", "case").get(pk=ready.pk)
+    agreement = ready.agreement
+    assert agreement.status == AgreementStatus.SIGNED
+    assert ready.status == PlanStatus.ON_TRACK
+    assert ready.case.status == CaseStatus.ACTIVE
+    assert CaseEvent.objects.filter(case=ready.case, kind="agreement_signed").exists()
+    data = agreement.signed.read()
+    verdict = verify(data)
+    assert verdict.authentic, verdict.reason
+    assert verdict.agreement == agreement
+    # The public page says so too, naming the agreement with the holder's name masked.
+    result = client.post(
+        reverse("plans:verify"), {"document": SimpleUploadedFile("a.pdf", data)}
+    ).content.decode()
+    assert "Authentic and unchanged" in result
+    assert ready.reference in result
+    assert ready.account.holder_name not in result
+
+
+def test_one_changed_byte_or_an_appended_update_is_refused(
+    client_for, cardholder, ready, django_capture_on_commit_callbacks
+):
+    from plans.signing import agreement_sign
+
+    client = client_for(cardholder)
+    code = _code(client, ready, django_capture_on_commit_callbacks)
+    agreement = agreement_sign(
+        agreement=ready.agreement,
+        actor=cardholder,
+        name_typed=ready.account.holder_name,
+        code=code,
+        ip_address="203.0.113.7",
+        user_agent="test",
+    )
+    data = agreement.signed.read()
+    index = data.index(b"Repayment") if b"Repayment" in data else len(data) // 2
+    changed = data[:index] + bytes([data[index] ^ 1]) + data[index + 1 :]
+    assert not verify(changed).authentic
+    assert not verify(data + b"\n% appended\n").authentic
+    assert verify(data).authentic
+
+
+def test_a_wrong_code_counts_and_changes_nothing(
+    client_for, cardholder, ready, django_capture_on_commit_callbacks
+):
+    client = client_for(cardholder)
+    code = _code(client, ready, django_capture_on_commit_callbacks)
+    wrong = "000000" if code != "000000" else "111111"
+    response = client.post(
+        reverse("plans:agreement_sign", args=[ready.case_id]),
+        {"full_name": ready.account.holder_name, "code": wrong},
+    )
+    assert response.status_code == 400
+    assert "That code is not right" in response.content.decode()
+    ready.agreement.refresh_from_db()
+    assert ready.agreement.status == AgreementStatus.READY
+    assert ready.agreement.code_attempts == 1
+
+
+def test_only_the_cardholder_signs_and_others_get_404(client_for, other_cardholder, agent, ready):
+    assert (
+        client_for(other_cardholder)
+        .get(reverse("plans:agreement", args=[ready.case_id]))
+        .status_code
+        == 404
+    )
+    assert (
+        client_for(other_cardholder)
+        .get(reverse("plans:agreement_pdf", args=[ready.case_id]))
+        .status_code
+        == 404
+    )
+    staff = client_for(agent)
+    assert staff.get(reverse("plans:agreement_pdf", args=[ready.case_id])).status_code == 200
+    assert staff.post(reverse("plans:agreement_code", args=[ready.case_id])).status_code == 403
+
+
+def test_a_missing_certificate_is_a_clear_error(settings, tmp_path):
+    from plans.certificates import SigningCertificateError, check_signing_certificate
+
+    settings.AGREEMENT_SIGNING_CERT = tmp_path / "none.pem"
+    with pytest.raises(SigningCertificateError, match="make_signing_cert"):
+        check_signing_certificate()
