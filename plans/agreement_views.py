@@ -12,7 +12,7 @@ from accounts.access import AuthenticatedRequest, client_ip, permission_required
 from accounts.roles import Perm
 from cases import selectors
 from plans.forms import SignForm
-from plans.models import Agreement, RepaymentPlan
+from plans.models import Agreement, AgreementStatus, RepaymentPlan
 from plans.signing import SigningRefused, agreement_sign, signing_code_send
 
 
@@ -128,3 +128,16 @@ def agreement_sign_view(request: AuthenticatedRequest, case_id: int) -> HttpResp
         },
         status=400,
     )
+
+
+@permission_required(Perm.WORK_CASES)
+@require_POST
+def agreement_retry(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    """Staff ask again for an agreement whose preparation failed."""
+    plan = _plan(request, case_id)
+    if plan.agreement.status == AgreementStatus.FAILED:
+        from plans.tasks import agreement_render
+
+        agreement_render.delay(plan.agreement.pk)
+        messages.success(request, _("The agreement is being prepared again."))
+    return redirect("cases:review", case_id=case_id)

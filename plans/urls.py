@@ -14,6 +14,11 @@ urlpatterns = [
         "cases/<int:case_id>/agreement/code/", agreement_views.agreement_code, name="agreement_code"
     ),
     path(
+        "cases/<int:case_id>/agreement/retry/",
+        agreement_views.agreement_retry,
+        name="agreement_retry",
+    ),
+    path(
         "cases/<int:case_id>/agreement/sign/",
         agreement_views.agreement_sign_view,
         name="agreement_sign",

@@ -204,3 +204,27 @@ def test_the_public_check_refuses_what_the_bank_did_not_sign(
     assert "The file is not a PDF." in text.content.decode()
     empty = client.post(url, {})
     assert empty.status_code == 400
+
+
+def test_staff_see_the_plan_and_prepare_a_failed_agreement_again(
+    client_for, submitted, agent, supervisor, cardholder, monkeypatch
+):
+    from django.urls import reverse
+
+    _accepted(submitted, agent, supervisor, cardholder, "instalment")
+    plan = RepaymentPlan.objects.get(case=submitted)
+    monkeypatch.setattr(
+        "plans.signing.render_agreement", lambda *a, **k: (_ for _ in ()).throw(OSError("no fonts"))
+    )
+    with pytest.raises(OSError, match="no fonts"):
+        agreement_prepare(agreement_id=plan.agreement.pk)
+    monkeypatch.setattr("plans.signing.render_agreement", render_agreement)
+    client = client_for(supervisor)
+    page = client.get(reverse("cases:review", args=[submitted.pk])).content.decode()
+    assert 'data-testid="staff-plan"' in page
+    assert "no fonts" in page
+    client.post(reverse("plans:agreement_retry", args=[submitted.pk]))
+    plan.agreement.refresh_from_db()
+    assert plan.agreement.status == AgreementStatus.READY
+    # The cardholder, not staff, is the one who signs.
+    assert client.get(reverse("plans:agreement", args=[submitted.pk])).status_code == 403

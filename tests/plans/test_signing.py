@@ -139,3 +139,32 @@ def test_a_missing_certificate_is_a_clear_error(settings, tmp_path):
     settings.AGREEMENT_SIGNING_CERT = tmp_path / "none.pem"
     with pytest.raises(SigningCertificateError, match="make_signing_cert"):
         check_signing_certificate()
+
+
+def test_the_command_line_check_exits_zero_only_for_an_authentic_file(
+    client_for, cardholder, ready, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.management import CommandError, call_command
+
+    from plans.signing import agreement_sign
+
+    code = _code(client_for(cardholder), ready, django_capture_on_commit_callbacks)
+    agreement = agreement_sign(
+        agreement=ready.agreement,
+        actor=cardholder,
+        name_typed=ready.account.holder_name,
+        code=code,
+        ip_address=None,
+        user_agent="",
+    )
+    good = tmp_path / "good.pdf"
+    good.write_bytes(agreement.signed.read())
+    call_command("verify_agreement", str(good))  # no error: exit 0
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(good.read_bytes().replace(b"/Type", b"/Typf", 1))
+    with pytest.raises(CommandError, match="NOT AUTHENTIC"):
+        call_command("verify_agreement", str(bad))
+    draft = tmp_path / "draft.pdf"
+    draft.write_bytes(agreement.draft.read())
+    with pytest.raises(CommandError, match="NOT AUTHENTIC"):
+        call_command("verify_agreement", str(draft))
