@@ -74,6 +74,14 @@ _TEXTS: dict[str, tuple[Any, Any]] = {
         gettext_lazy("We are still preparing your agreement"),
         gettext_lazy("The agreement could not be prepared: %(error)s"),
     ),
+    "agreement_signed": (
+        gettext_lazy("You signed your agreement; your plan is active"),
+        gettext_lazy("The cardholder signed the agreement; the plan is active"),
+    ),
+    "agreement_expired": (
+        gettext_lazy("Your agreement was not signed in time; we are reviewing your case again"),
+        gettext_lazy("The agreement was not signed in time; the case is back in review"),
+    ),
     "offer_declined": (
         gettext_lazy("You declined the offer"),
         gettext_lazy("The cardholder declined the offer"),

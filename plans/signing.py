@@ -10,6 +10,7 @@ import hashlib
 import io
 import logging
 import secrets
+from datetime import datetime
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -18,12 +19,14 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
-from cases.core import bump_version, lock_case, record_event, run_transition
+from cases.core import bump_version, lock_case, notify_holder, record_event, run_transition
+from cases.models import CaseStatus
 from plans.agreement import render_agreement
 from plans.certificates import check_signing_certificate
-from plans.models import Agreement, AgreementStatus
+from plans.models import Agreement, AgreementStatus, PlanStatus, RepaymentPlan
 
 logger = logging.getLogger(__name__)
 
@@ -238,3 +241,46 @@ def agreement_sign(
             payload={"plan": plan.reference, "sha256": agreement.signed_sha256},
         )
     return agreement
+
+
+def agreements_expire_due(*, now: datetime | None = None) -> int:
+    """Plans not signed by their date expire; each case goes back to review, and the cardholder
+    is told. Safe to run twice: an expired plan is not found again."""
+    now = now or timezone.now()
+    expired = 0
+    due = RepaymentPlan.objects.filter(
+        status=PlanStatus.AWAITING_SIGNATURE, sign_by__lt=now
+    ).values_list("pk", flat=True)
+    for plan_id in due:
+        with transaction.atomic():
+            plan = (
+                RepaymentPlan.objects.select_for_update()
+                .select_related("case", "agreement")
+                .get(pk=plan_id)
+            )
+            if plan.status != PlanStatus.AWAITING_SIGNATURE:
+                continue
+            plan.expire()
+            plan.ended_at = now
+            plan.save()
+            Agreement.objects.filter(plan=plan).update(status=AgreementStatus.EXPIRED)
+            case = lock_case(plan.case, version=plan.case.version)
+            if case.status == CaseStatus.AGREED:
+                from_status = run_transition(case, "reopen_agreement")
+                bump_version(case, "status")
+                record_event(
+                    case,
+                    actor=None,
+                    kind="agreement_expired",
+                    from_status=from_status,
+                    payload={"plan": plan.reference},
+                )
+                notify_holder(
+                    case,
+                    gettext_noop(
+                        "The agreement for case %(reference)s was not signed in time; "
+                        "we are reviewing your case again"
+                    ),
+                )
+            expired += 1
+    return expired

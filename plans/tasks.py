@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from plans.signing import agreement_prepare
+from plans.signing import agreement_prepare, agreements_expire_due
 
 
 @shared_task(
@@ -19,3 +19,15 @@ from plans.signing import agreement_prepare
 def agreement_render(agreement_id: int) -> None:
     """Render the agreement the cardholder will read and sign (once; a repeat does nothing)."""
     agreement_prepare(agreement_id=agreement_id)
+
+
+@shared_task(
+    name="plans.tasks.expire_unsigned_agreements",
+    acks_late=True,
+    autoretry_for=(ConnectionError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def expire_unsigned_agreements() -> int:
+    """Plans not signed in time expire and their cases return to review (beat, hourly)."""
+    return agreements_expire_due()

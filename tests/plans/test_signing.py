@@ -168,3 +168,23 @@ def test_the_command_line_check_exits_zero_only_for_an_authentic_file(
     draft.write_bytes(agreement.draft.read())
     with pytest.raises(CommandError, match="NOT AUTHENTIC"):
         call_command("verify_agreement", str(draft))
+
+
+def test_an_agreement_not_signed_in_time_expires_and_the_case_returns_to_review(
+    client_for, cardholder, ready
+):
+    from datetime import timedelta
+
+    from plans.signing import agreements_expire_due
+
+    later = ready.sign_by + timedelta(minutes=1)
+    assert agreements_expire_due(now=ready.sign_by - timedelta(minutes=1)) == 0
+    assert agreements_expire_due(now=later) == 1
+    assert agreements_expire_due(now=later) == 0  # beat running twice changes nothing
+    plan = RepaymentPlan.objects.select_related("agreement", "case").get(pk=ready.pk)
+    assert plan.status == PlanStatus.EXPIRED
+    assert plan.agreement.status == AgreementStatus.EXPIRED
+    assert plan.case.status == CaseStatus.IN_REVIEW
+    assert CaseEvent.objects.filter(case=plan.case, kind="agreement_expired").exists()
+    page = client_for(cardholder).get(reverse("plans:agreement", args=[plan.case_id]))
+    assert "not signed in time" in page.content.decode()
