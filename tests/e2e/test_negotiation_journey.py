@@ -149,3 +149,57 @@ def test_a_deferral_is_shown_month_by_month_before_the_cardholder_accepts(
     assert shown.language == language
     for p in (agent_page, page):
         assert p.console_errors == []
+
+
+def test_accept_sign_download_and_check_the_agreement(
+    live_server, page, shot, requested, supervisor, cardholder, settings, tmp_path
+):
+    from django.core import mail
+
+    from cases import negotiation as n
+    from plans.certificates import make_development_pair
+    from tests.cases.negotiation.test_negotiation import quote
+
+    settings.AGREEMENT_SIGNING_CERT = tmp_path / "cert.pem"
+    settings.AGREEMENT_SIGNING_KEY = tmp_path / "key.pem"
+    make_development_pair(settings.AGREEMENT_SIGNING_CERT, settings.AGREEMENT_SIGNING_KEY)
+    case = n.case_claim(case=requested, actor=supervisor, version=requested.version)
+    n.offer_propose(
+        case=case, actor=supervisor, version=case.version, schedule=quote(case), rationale="Fits"
+    )
+
+    page.set_viewport_size(PHONE)
+    sign_in(page, cardholder, language="en")
+    page.goto(requested.get_absolute_url())
+    offer_box = page.get_by_test_id("open-offer")
+    offer_box.get_by_label("I have read and understood every payment").check()
+    with page.expect_navigation():
+        offer_box.get_by_role("button", name="Accept this plan").click()
+    expect(page.get_by_test_id("case-status")).to_have_text("Agreed")
+    with page.expect_navigation():
+        page.get_by_test_id("agreement-link").click()
+    expect(page.get_by_test_id("sign-form")).to_be_visible()
+    with page.expect_navigation():
+        page.get_by_test_id("send-code").click()
+    code = re.search(r"is (\d{6})\.", str(mail.outbox[-1].body))
+    assert code
+    form = page.get_by_test_id("sign-form")
+    form.get_by_label("Your full name").fill(requested.account.holder_name)
+    form.get_by_label("The 6-digit code we sent you").fill(code.group(1))
+    shot(page, "sign")
+    with page.expect_navigation():
+        form.get_by_role("button", name="Sign the agreement").click()
+    expect(page.get_by_test_id("agreement-status")).to_contain_text("Your plan is active")
+    with page.expect_download() as download:
+        page.get_by_test_id("download-signed").click()
+    signed = tmp_path / "signed.pdf"
+    download.value.save_as(signed)
+    assert signed.read_bytes().startswith(b"%PDF")
+
+    page.goto("/plans/verify/")
+    page.get_by_label("The agreement (PDF)").set_input_files(str(signed))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_test_id("verdict")).to_contain_text("Authentic and unchanged")
+    shot(page, "verified")
+    assert HardshipCase.objects.get(pk=requested.pk).status == CaseStatus.ACTIVE
