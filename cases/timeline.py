@@ -82,6 +82,26 @@ _TEXTS: dict[str, tuple[Any, Any]] = {
         gettext_lazy("Your agreement was not signed in time; we are reviewing your case again"),
         gettext_lazy("The agreement was not signed in time; the case is back in review"),
     ),
+    "payment_received": (
+        gettext_lazy("Payment of %(amount)s received"),
+        gettext_lazy("Payment of %(amount)s received (%(reference)s)"),
+    ),
+    "plan_at_risk": (
+        gettext_lazy("A payment is overdue"),
+        gettext_lazy("Plan at risk: a payment is overdue"),
+    ),
+    "plan_back_on_track": (
+        gettext_lazy("Your plan is back on track"),
+        gettext_lazy("Plan back on track"),
+    ),
+    "plan_broken": (
+        gettext_lazy("Payments were missed and the plan ended; we are looking at it again"),
+        gettext_lazy("Plan broken: payments missed; back in review"),
+    ),
+    "plan_completed": (
+        gettext_lazy("You completed your plan"),
+        gettext_lazy("Plan completed"),
+    ),
     "offer_declined": (
         gettext_lazy("You declined the offer"),
         gettext_lazy("The cardholder declined the offer"),

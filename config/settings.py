@@ -173,6 +173,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "config.worker_heartbeat", "schedule": 30.0},
     "expire-offers": {"task": "cases.tasks.expire_offers", "schedule": 15 * 60.0},
+    "assess-plans": {"task": "plans.tasks.assess_plans", "schedule": 6 * 60 * 60.0},
     "expire-unsigned-agreements": {
         "task": "plans.tasks.expire_unsigned_agreements",
         "schedule": 60 * 60.0,

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import AuthenticatedRequest, client_ip, permission_required
 from accounts.roles import Perm
 from cases import selectors
-from plans.forms import SignForm
-from plans.models import Agreement, AgreementStatus, RepaymentPlan
+from plans.forms import PaymentForm, SignForm
+from plans.models import Agreement, AgreementStatus, PaymentSource, RepaymentPlan
+from plans.payments import PaymentRefused, payment_record
 from plans.signing import SigningRefused, agreement_sign, signing_code_send
 
 
@@ -140,4 +141,39 @@ def agreement_retry(request: AuthenticatedRequest, case_id: int) -> HttpResponse
 
         agreement_render.delay(plan.agreement.pk)
         messages.success(request, _("The agreement is being prepared again."))
+    return redirect("cases:review", case_id=case_id)
+
+
+@permission_required(Perm.WORK_CASES)
+@require_POST
+def payment_add(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    """Staff record a payment the core system has not sent yet (audited on the timeline)."""
+    plan = _plan(request, case_id)
+    form = PaymentForm(request.POST)
+    if not form.is_valid():
+        problems = "; ".join(
+            f"{form.fields[name].label}: {' '.join(map(str, errors))}"
+            for name, errors in form.errors.items()
+            if name in form.fields
+        )
+        messages.error(
+            request, _("The payment was not recorded. %(problems)s") % {"problems": problems}
+        )
+        return redirect("cases:review", case_id=case_id)
+    try:
+        made = payment_record(
+            plan=plan,
+            reference=form.cleaned_data["reference"],
+            amount=form.cleaned_data["amount"],
+            received_on=form.cleaned_data["received_on"],
+            source=PaymentSource.STAFF,
+            actor=request.user,
+        )
+    except PaymentRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        if made is None:
+            messages.warning(request, _("A payment with this reference is already recorded."))
+        else:
+            messages.success(request, _("Payment recorded."))
     return redirect("cases:review", case_id=case_id)

@@ -322,3 +322,15 @@ class SignForm(forms.Form):
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}
         ),
     )
+
+
+class PaymentForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Receipt or transaction reference"),
+        max_length=64,
+        help_text=_("A payment is recorded once per reference."),
+    )
+    amount = forms.DecimalField(
+        label=_("Amount"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2
+    )
+    received_on = forms.DateField(label=_("Received on"), widget=DateTextInput())

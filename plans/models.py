@@ -71,6 +71,30 @@ class RepaymentPlan(models.Model):
         """The cardholder did not sign within the policy's days."""
 
     @transition(
+        field=status, source=[PlanStatus.ON_TRACK, PlanStatus.AT_RISK], target=PlanStatus.AT_RISK
+    )
+    def fall_behind(self) -> None:
+        """An instalment is overdue, within the policy's tolerance."""
+
+    @transition(
+        field=status, source=[PlanStatus.ON_TRACK, PlanStatus.AT_RISK], target=PlanStatus.ON_TRACK
+    )
+    def catch_up(self) -> None:
+        """Nothing is overdue any more."""
+
+    @transition(
+        field=status, source=[PlanStatus.ON_TRACK, PlanStatus.AT_RISK], target=PlanStatus.BROKEN
+    )
+    def break_plan(self) -> None:
+        """Beyond the policy's tolerance: two instalments missed, or one late too long."""
+
+    @transition(
+        field=status, source=[PlanStatus.ON_TRACK, PlanStatus.AT_RISK], target=PlanStatus.COMPLETED
+    )
+    def complete(self) -> None:
+        """Every instalment is paid."""
+
+    @transition(
         field=status,
         source=[PlanStatus.AWAITING_SIGNATURE, PlanStatus.ON_TRACK, PlanStatus.AT_RISK],
         target=PlanStatus.CANCELLED,
@@ -167,3 +191,34 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id} {self.status}"
+
+
+class PaymentSource(models.TextChoices):
+    IMPORT = "import", _("Core-system file")
+    STAFF = "staff", _("Entered by staff")
+
+
+class Payment(models.Model):
+    """Money received for a plan, allocated to the oldest unpaid instalments first.
+
+    `reference` is the core system's (or the staff member's receipt number): a payment is
+    recorded once, however often a file is imported.
+    """
+
+    plan = models.ForeignKey(RepaymentPlan, on_delete=models.PROTECT, related_name="payments")
+    reference = models.CharField(max_length=64, unique=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    received_on = models.DateField()
+    source = models.CharField(max_length=10, choices=PaymentSource.choices)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["received_on", "id"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.amount}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from plans.payments import plans_assess_all
 from plans.signing import agreement_prepare, agreements_expire_due
 
 
@@ -31,3 +32,15 @@ def agreement_render(agreement_id: int) -> None:
 def expire_unsigned_agreements() -> int:
     """Plans not signed in time expire and their cases return to review (beat, hourly)."""
     return agreements_expire_due()
+
+
+@shared_task(
+    name="plans.tasks.assess_plans",
+    acks_late=True,
+    autoretry_for=(ConnectionError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def assess_plans() -> int:
+    """Every live plan's standing, daily: time alone makes an instalment overdue."""
+    return plans_assess_all()

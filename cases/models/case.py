@@ -286,6 +286,14 @@ class HardshipCase(ConcurrentTransitionMixin, models.Model):
     def start_plan(self) -> None:
         """The cardholder and the bank signed the agreement: the plan runs."""
 
+    @transition(field=status, source=CaseStatus.ACTIVE, target=CaseStatus.COMPLETED)
+    def complete_plan(self) -> None:
+        """Every instalment of the plan was paid: the case ends."""
+
+    @transition(field=status, source=CaseStatus.ACTIVE, target=CaseStatus.IN_REVIEW)
+    def plan_broken(self) -> None:
+        """The plan broke beyond the policy's tolerance: staff look at it again."""
+
     @transition(field=status, source=CaseStatus.AWAITING_CARDHOLDER, target=CaseStatus.IN_REVIEW)
     def return_to_review(self) -> None:
         """The cardholder replied or countered, declined the offer, or the offer expired."""
