@@ -183,13 +183,14 @@ class OfferForm(LightFormMixin, VersionedForm):
         help_text=_("Leave empty for the card's own rate."),
     )
     fee_rate = forms.DecimalField(
-        label=_("Monthly fee (% of the amount financed)"),
+        label=_("Monthly fee rate (%)"),
         required=False,
         min_value=Decimal("0"),
         max_value=Decimal("5"),
         decimal_places=4,
         help_text=_(
-            "Charged every month on the amount financed at the start, not on what is left."
+            "A share of the amount financed at the start, charged every month, not of what "
+            "is left."
         ),
     )
     deferral_months = forms.IntegerField(
@@ -203,7 +204,7 @@ class OfferForm(LightFormMixin, VersionedForm):
         label=_("Months at the lower payment"), required=False, min_value=1, max_value=24
     )
     step_percent = forms.DecimalField(
-        label=_("Lower payment (% of the level payment)"),
+        label=_("Lower payment, as a share of the level payment (%)"),
         required=False,
         min_value=Decimal("1"),
         max_value=Decimal("99"),
