@@ -11,6 +11,8 @@ import io
 import logging
 import secrets
 from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -145,12 +147,18 @@ def _names_match(typed: str, expected: str) -> bool:
 
 
 def _bank_signer():
+    """The bank's signer, loaded once per process and again only when the files change."""
+    check_signing_certificate()
+    cert = Path(settings.AGREEMENT_SIGNING_CERT)
+    key = Path(settings.AGREEMENT_SIGNING_KEY)
+    return _load_signer(str(key), str(cert), key.stat().st_mtime_ns, cert.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=2)
+def _load_signer(key: str, cert: str, key_mtime: int, cert_mtime: int):
     from pyhanko.sign import signers
 
-    check_signing_certificate()
-    return signers.SimpleSigner.load(
-        str(settings.AGREEMENT_SIGNING_KEY), str(settings.AGREEMENT_SIGNING_CERT)
-    )
+    return signers.SimpleSigner.load(key, cert)
 
 
 def bank_sign(pdf: bytes) -> bytes:
