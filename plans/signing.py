@@ -102,7 +102,8 @@ def _signable(agreement_id: int, actor: User) -> Agreement:
     )
     if agreement.plan.case.account.holder_id != actor.pk:
         raise Agreement.DoesNotExist
-    if agreement.status != AgreementStatus.READY:
+    # A case withdrawn or closed since the offer was accepted has nothing left to sign.
+    if agreement.status != AgreementStatus.READY or agreement.plan.case.status != CaseStatus.AGREED:
         raise SigningRefused(_("This agreement cannot be signed now."))
     if timezone.now() > agreement.plan.sign_by:
         raise SigningRefused(

@@ -189,8 +189,7 @@ class OfferForm(LightFormMixin, VersionedForm):
         max_value=Decimal("5"),
         decimal_places=4,
         help_text=_(
-            "A share of the amount financed at the start, charged every month, not of what "
-            "is left."
+            "A share of the amount financed at the start, charged every month, not of what is left."
         ),
     )
     deferral_months = forms.IntegerField(

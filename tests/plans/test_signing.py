@@ -188,3 +188,24 @@ def test_an_agreement_not_signed_in_time_expires_and_the_case_returns_to_review(
     assert CaseEvent.objects.filter(case=plan.case, kind="agreement_expired").exists()
     page = client_for(cardholder).get(reverse("plans:agreement", args=[plan.case_id]))
     assert "not signed in time" in page.content.decode()
+
+
+def test_a_withdrawn_case_leaves_nothing_to_sign(
+    client_for, cardholder, ready, django_capture_on_commit_callbacks
+):
+    from cases.portal.services import case_withdraw
+
+    client = client_for(cardholder)
+    code = _code(client, ready, django_capture_on_commit_callbacks)
+    case = ready.case
+    case.refresh_from_db()
+    case_withdraw(case=case, actor=cardholder, version=case.version)
+    response = client.post(
+        reverse("plans:agreement_sign", args=[ready.case_id]),
+        {"full_name": ready.account.holder_name, "code": code},
+    )
+    assert response.status_code == 400
+    assert "cannot be signed now" in response.content.decode()
+    assert RepaymentPlan.objects.get(pk=ready.pk).agreement.status == AgreementStatus.READY
+    page = client.get(reverse("plans:agreement", args=[ready.case_id])).content.decode()
+    assert "the case has ended" in page
