@@ -177,3 +177,14 @@ def payment_add(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Payment recorded."))
     return redirect("cases:review", case_id=case_id)
+
+
+@permission_required(Perm.WORK_CASES)
+@require_GET
+def arrangements_waiting(request: AuthenticatedRequest) -> HttpResponse:
+    """Arrangements the core system has not confirmed a day after they were sent."""
+    from plans.arrangements import unacknowledged
+
+    return render(
+        request, "plans/arrangements_waiting.html", {"arrangements": unacknowledged()[:200]}
+    )

@@ -222,3 +222,41 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.amount}"
+
+
+class ArrangementKind(models.TextChoices):
+    START = "start", _("Apply the plan")
+    END = "end", _("End the plan")
+
+
+class AckStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Arrangement(models.Model):
+    """What the core system must apply to the card account, sent once and tracked until it says
+    it did: the plan's instalments, its rate, the waivers to post and the re-ageing (START), or
+    that the arrangement ends (END)."""
+
+    plan = models.ForeignKey(RepaymentPlan, on_delete=models.PROTECT, related_name="arrangements")
+    kind = models.CharField(max_length=10, choices=ArrangementKind.choices)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    exported_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    export_batch = models.CharField(max_length=40, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    ack_status = models.CharField(max_length=10, choices=AckStatus.choices, blank=True)
+    applied_on = models.DateField(null=True, blank=True)
+    ack_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "kind"], name="one_arrangement_per_plan_event")
+        ]
+        verbose_name = _("arrangement")
+        verbose_name_plural = _("arrangements")
+
+    def __str__(self) -> str:
+        return f"ARR-{self.pk} {self.kind} {self.plan_id}"

@@ -22,7 +22,9 @@ from accounts.models import User
 from cases.core import bump_version, lock_case, notify_holder, record_event, run_transition
 from cases.models import CaseStatus
 from cases.policy.rules import current_policy
+from plans.arrangements import arrangement_record
 from plans.models import (
+    ArrangementKind,
     Instalment,
     InstalmentStatus,
     Payment,
@@ -88,6 +90,7 @@ def plan_assess(*, plan: RepaymentPlan, today: date | None = None) -> RepaymentP
         plan.complete()
         plan.ended_at = timezone.now()
         plan.save()
+        arrangement_record(plan=plan, kind=ArrangementKind.END)
         if case.status == CaseStatus.ACTIVE:
             from_status = run_transition(case, "complete_plan")
             bump_version(case, "status")
@@ -97,6 +100,7 @@ def plan_assess(*, plan: RepaymentPlan, today: date | None = None) -> RepaymentP
         plan.break_plan()
         plan.ended_at = timezone.now()
         plan.save()
+        arrangement_record(plan=plan, kind=ArrangementKind.END)
         if case.status == CaseStatus.ACTIVE:
             from_status = run_transition(case, "plan_broken")
             bump_version(case, "status")

@@ -27,8 +27,9 @@ from accounts.models import User
 from cases.core import bump_version, lock_case, notify_holder, record_event, run_transition
 from cases.models import CaseStatus
 from plans.agreement import render_agreement
+from plans.arrangements import arrangement_record
 from plans.certificates import check_signing_certificate
-from plans.models import Agreement, AgreementStatus, PlanStatus, RepaymentPlan
+from plans.models import Agreement, AgreementStatus, ArrangementKind, PlanStatus, RepaymentPlan
 
 logger = logging.getLogger(__name__)
 
@@ -239,6 +240,7 @@ def agreement_sign(
         plan.activate()
         plan.activated_at = now
         plan.save()
+        arrangement_record(plan=plan, kind=ArrangementKind.START)
         case = lock_case(plan.case, version=plan.case.version)
         from_status = run_transition(case, "start_plan")
         bump_version(case, "status")

@@ -14,6 +14,7 @@ urlpatterns = [
         "cases/<int:case_id>/agreement/code/", agreement_views.agreement_code, name="agreement_code"
     ),
     path("cases/<int:case_id>/payments/", agreement_views.payment_add, name="payment_add"),
+    path("arrangements/waiting/", agreement_views.arrangements_waiting, name="arrangements"),
     path(
         "cases/<int:case_id>/agreement/retry/",
         agreement_views.agreement_retry,

@@ -10,27 +10,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from cases.core import bump_version, lock_case, run_transition
 from cases.models import CaseEvent, CaseStatus
 from plans.models import InstalmentStatus, Payment, PlanStatus, RepaymentPlan
 from plans.payments import payment_record, plan_assess
-from tests.plans.test_plan_and_agreement import _accepted
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def active(submitted, agent, supervisor, cardholder):
-    """A signed instalment plan (the signing itself is tested in test_signing)."""
-    _accepted(submitted, agent, supervisor, cardholder, "instalment")
-    with transaction.atomic():
-        plan = RepaymentPlan.objects.select_related("case").get(case=submitted)
-        plan.activate()
-        plan.save()
-        case = lock_case(plan.case, version=plan.case.version)
-        run_transition(case, "start_plan")
-        bump_version(case, "status")
-    return RepaymentPlan.objects.select_related("case").get(pk=plan.pk)
 
 
 def _fresh(plan):
