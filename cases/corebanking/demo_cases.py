@@ -130,7 +130,7 @@ class Story:
 # --- The two ways a case begins --------------------------------------------------------------
 
 
-def _apply_online(account: CardAccount, holder: User, circumstances: Circumstances) -> HardshipCase:
+def apply_online(account: CardAccount, holder: User, circumstances: Circumstances) -> HardshipCase:
     """The cardholder fills in every step of the application wizard and sends it."""
     case = case_start(account=account, actor=holder)
     case = case_save_reason(
@@ -174,7 +174,7 @@ def _apply_online(account: CardAccount, holder: User, circumstances: Circumstanc
     return case_submit(case=case, actor=holder, version=case.version)
 
 
-def _taken_by_phone(
+def taken_by_phone(
     account: CardAccount, agent: User, circumstances: Circumstances, *, channel: str = Channel.PHONE
 ) -> HardshipCase:
     """The cardholder phones (or comes to a branch): the agent opens the case, claims it and
@@ -236,20 +236,20 @@ def long_instalment_plan(account: CardAccount) -> Schedule:
     return build_schedule(terms, plan_policy())
 
 
-def _requested_plan(case: HardshipCase) -> Schedule:
+def requested_plan(case: HardshipCase) -> Schedule:
     """The plan the cardholder asked for in their application, quoted again as it was."""
     requested = case.offers.get(status=OfferStatus.REQUESTED)
     return build_schedule(terms_from_json(requested.terms), plan_policy())
 
 
-def _claim_and_offer(case: HardshipCase, agent: User, schedule: Schedule, rationale: str) -> Offer:
+def claim_and_offer(case: HardshipCase, agent: User, schedule: Schedule, rationale: str) -> Offer:
     case = case_claim(case=case, actor=agent, version=case.version)
     return offer_propose(
         case=case, actor=agent, version=case.version, schedule=schedule, rationale=rationale
     )
 
 
-def _accept(offer: Offer, holder: User) -> Offer:
+def accept_offer(offer: Offer, holder: User) -> Offer:
     """The holder accepts with consent to the disclosure their page showed, in their language."""
     offer = Offer.objects.select_related("case__account").get(pk=offer.pk)
     with translation.override(holder.profile.preferred_language):
@@ -422,15 +422,15 @@ TANG_XIN = Circumstances(
 
 
 def _submitted(account: CardAccount, team: Team) -> HardshipCase:
-    return _apply_online(account, _holder_login(account), WU_HONG)
+    return apply_online(account, holder_login(account), WU_HONG)
 
 
 def _in_review(account: CardAccount, team: Team) -> HardshipCase:
-    return _taken_by_phone(account, team.agent, XU_MING)
+    return taken_by_phone(account, team.agent, XU_MING)
 
 
 def _awaiting_approval(account: CardAccount, team: Team) -> HardshipCase:
-    case = _taken_by_phone(account, team.agent, GUO_YING, channel=Channel.BRANCH)
+    case = taken_by_phone(account, team.agent, GUO_YING, channel=Channel.BRANCH)
     offer = offer_propose(
         case=case,
         actor=team.agent,
@@ -445,8 +445,8 @@ def _awaiting_approval(account: CardAccount, team: Team) -> HardshipCase:
 
 
 def _awaiting_li_wei(account: CardAccount, team: Team) -> HardshipCase:
-    case = _apply_online(account, team.li_wei, LI_WEI)
-    offer = _claim_and_offer(
+    case = apply_online(account, team.li_wei, LI_WEI)
+    offer = claim_and_offer(
         case,
         team.agent,
         payment_holiday(account),
@@ -461,12 +461,12 @@ def _awaiting_li_wei(account: CardAccount, team: Team) -> HardshipCase:
 def _agreed(account: CardAccount, team: Team) -> HardshipCase:
     """The agent offers the plan He Ping asked for; it waives more interest than an agent may,
     so Wang Fang approves it before He Ping accepts."""
-    holder = _holder_login(account)
-    case = _apply_online(account, holder, HE_PING)
-    offer = _claim_and_offer(
+    holder = holder_login(account)
+    case = apply_online(account, holder, HE_PING)
+    offer = claim_and_offer(
         case,
         team.agent,
-        _requested_plan(case),
+        requested_plan(case),
         rationale="The plan you asked for: payments you can keep up alongside your mother's care.",
     )
     if offer.status == OfferStatus.PENDING_APPROVAL:
@@ -476,11 +476,11 @@ def _agreed(account: CardAccount, team: Team) -> HardshipCase:
             version=offer.case.version,
             note="Long-standing customer; the waiver is what makes the plan affordable.",
         )
-    return _accept(offer, holder).case
+    return accept_offer(offer, holder).case
 
 
 def _declined(account: CardAccount, team: Team) -> HardshipCase:
-    case = _taken_by_phone(account, team.agent, LIN_TAO)
+    case = taken_by_phone(account, team.agent, LIN_TAO)
     return case_decline(
         case=case,
         actor=team.agent,
@@ -494,8 +494,8 @@ def _declined(account: CardAccount, team: Team) -> HardshipCase:
 
 
 def _withdrawn(account: CardAccount, team: Team) -> HardshipCase:
-    holder = _holder_login(account)
-    case = _apply_online(account, holder, HU_JUN)
+    holder = holder_login(account)
+    case = apply_online(account, holder, HU_JUN)
     return case_withdraw(
         case=case,
         actor=holder,
@@ -505,7 +505,7 @@ def _withdrawn(account: CardAccount, team: Team) -> HardshipCase:
 
 
 def _closed(account: CardAccount, team: Team) -> HardshipCase:
-    case = _taken_by_phone(account, team.agent, TANG_XIN)
+    case = taken_by_phone(account, team.agent, TANG_XIN)
     return case_close(
         case=case,
         actor=team.agent,
@@ -544,7 +544,7 @@ def holder_login_email(holder_name: str) -> str:
     return ".".join(holder_name.lower().split()) + "@demo.example"
 
 
-def _holder_login(account: CardAccount) -> User:
+def holder_login(account: CardAccount) -> User:
     """The fictional holder's demo-only login, created and linked to `account` if need be.
 
     Linked through the real enrolment check (card digits, date of birth, ID digits), as the
@@ -573,7 +573,7 @@ def _holder_login(account: CardAccount) -> User:
 # --- Seeding ---------------------------------------------------------------------------------
 
 
-def _team() -> Team | None:
+def demo_team() -> Team | None:
     emails = (AGENT_EMAIL, SUPERVISOR_EMAIL, DEMO_CARDHOLDER_EMAIL)
     by_email = {user.email: user for user in User.objects.filter(email__in=emails)}
     if len(by_email) < len(emails):
@@ -585,7 +585,7 @@ def _team() -> Team | None:
     )
 
 
-def _account(card_last4: str) -> CardAccount:
+def demo_account(card_last4: str) -> CardAccount:
     spec = next(spec for spec in DEMO_ACCOUNTS if spec.card_last4 == card_last4)
     return CardAccount.objects.get(bank_reference=spec.reference)
 
@@ -597,12 +597,12 @@ def demo_cases_seed() -> list[str]:
     Idempotent: a second run finds every account with its case and changes nothing. A story
     the services refuse (someone changed the demo data by hand) is reported, not forced.
     """
-    team = _team()
+    team = demo_team()
     if team is None:
         return ["", "  Hardship cases: the demo staff or Li Wei are missing, no cases seeded."]
     created, refused = 0, []
     for story in STORIES:
-        account = _account(story.card_last4)
+        account = demo_account(story.card_last4)
         if account.cases.exists():
             continue
         try:
@@ -618,7 +618,7 @@ def _report(*, created: int, refused: list[str]) -> list[str]:
     lines = ["", f"  Hardship cases ({created} new), one in every state:"]
     logins = []
     for story in STORIES:
-        account = _account(story.card_last4)
+        account = demo_account(story.card_last4)
         case = account.cases.order_by("-created_at", "-pk").first()
         if case is None:
             continue

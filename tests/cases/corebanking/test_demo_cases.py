@@ -75,8 +75,15 @@ def sign_in(client: Client, email: str) -> Client:
     return client
 
 
+STORY_CARDS = [story.card_last4 for story in STORIES]
+
+
 def case_in(status: CaseStatus) -> HardshipCase:
-    return HardshipCase.objects.select_related("account").get(status=status)
+    """The case a story left in `status` (the demo plans, seeded when a signing certificate is
+    configured, add cases of their own on other cards)."""
+    return HardshipCase.objects.select_related("account").get(
+        status=status, account__card_last4__in=STORY_CARDS
+    )
 
 
 def li_weis_offer() -> Offer:
@@ -95,7 +102,8 @@ def test_seed_demo_leaves_a_case_in_every_state(seeded: str) -> None:
         assert case.status == story.ends_in, story.card_last4
         assert case.reference in seeded
     # Each story has a card of its own.
-    assert HardshipCase.objects.values("account").distinct().count() == len(STORIES)
+    stories_cases = HardshipCase.objects.filter(account__card_last4__in=STORY_CARDS)
+    assert stories_cases.values("account").distinct().count() == len(STORIES)
     assert case_in(CaseStatus.SUBMITTED).assignee is None
     assert case_in(CaseStatus.IN_REVIEW).assignee == User.objects.get(email=AGENT_EMAIL)
 
