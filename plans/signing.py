@@ -265,7 +265,9 @@ def agreements_expire_due(*, now: datetime | None = None) -> int:
     for plan_id in due:
         with transaction.atomic():
             plan = (
-                RepaymentPlan.objects.select_for_update()
+                # Only the plan's row: its agreement is the nullable side of an outer join,
+                # which PostgreSQL cannot lock.
+                RepaymentPlan.objects.select_for_update(of=("self",))
                 .select_related("case", "agreement")
                 .get(pk=plan_id)
             )
