@@ -59,9 +59,20 @@ def day(value: date | datetime | str) -> str:
     return formats.date_format(value, "DATE_FORMAT")
 
 
-def localise_iso_dates(params: dict[str, object]) -> dict[str, object]:
-    """Stored messages keep dates as ISO text; show each in the reader's format."""
-    return {
-        key: day(value) if isinstance(value, str) and _ISO_DATE.match(value) else value
-        for key, value in params.items()
-    }
+def localise_params(params: dict[str, object]) -> dict[str, object]:
+    """Stored messages keep dates as ISO text and amounts as {"amount": "12.30", "currency":
+    "CNY"}; show each in the reader's format."""
+
+    def localise(value: object) -> object:
+        if isinstance(value, str) and _ISO_DATE.match(value):
+            return day(value)
+        if isinstance(value, dict) and set(value) == {"amount", "currency"}:
+            return money_in_text(str(value["amount"]), str(value["currency"]))
+        return value
+
+    return {key: localise(value) for key, value in params.items()}
+
+
+def money_param(amount: Decimal, currency: str) -> dict[str, str]:
+    """An amount as a stored message keeps it, for `localise_params`."""
+    return {"amount": str(amount), "currency": currency}

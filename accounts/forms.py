@@ -68,6 +68,8 @@ class ProfileForm(ContactHoursMixin, forms.ModelForm):
             "time_zone",
             "contact_from",
             "contact_until",
+            "reminders_by_email",
+            "reminders_by_sms",
         ]
         widgets = {
             "contact_from": TimeSelect(),
@@ -79,6 +81,15 @@ class ProfileForm(ContactHoursMixin, forms.ModelForm):
             "contact_from": _(
                 "Except for notices the law requires and security alerts, we will not call or "
                 "message you outside these hours."
+            ),
+            "reminders_by_email": _(
+                "Reminders before a payment is due, on the day and if one is missed always "
+                "appear in your inbox here; this also sends them by email, if email is your "
+                "preferred channel."
+            ),
+            "reminders_by_sms": _(
+                "The same by text message, if text message is your preferred channel. Codes "
+                "to sign an agreement are sent whatever you choose here."
             ),
         }
 

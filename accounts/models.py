@@ -111,6 +111,10 @@ class Profile(models.Model):
     )
     contact_from = models.TimeField(_("contact me from"), default=time(9, 0))
     contact_until = models.TimeField(_("contact me until"), default=time(20, 0))
+    # Reminders (instalments due, offers and signatures about to expire) always appear in the
+    # online inbox; these say whether they may also go out by email or text message.
+    reminders_by_email = models.BooleanField(_("send me reminders by email"), default=True)
+    reminders_by_sms = models.BooleanField(_("send me reminders by text message"), default=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -242,10 +246,10 @@ class Notification(models.Model):
     def _render(self, text: str) -> str:
         from django.utils.translation import gettext
 
-        from accounts.formatting import localise_iso_dates
+        from accounts.formatting import localise_params
 
         translated = gettext(text)
-        params = localise_iso_dates(self.params) if self.params else {}
+        params = localise_params(self.params) if self.params else {}
         try:
             return translated % params if params else translated
         except (KeyError, TypeError, ValueError):

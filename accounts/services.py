@@ -89,6 +89,8 @@ PROFILE_FIELDS = (
     "time_zone",
     "contact_from",
     "contact_until",
+    "reminders_by_email",
+    "reminders_by_sms",
 )
 
 

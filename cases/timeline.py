@@ -148,6 +148,10 @@ _TEXTS: dict[str, tuple[Any, Any]] = {
         gettext_lazy("Document not accepted: %(name)s (%(reason)s)"),
     ),
     "contact_logged": (gettext_lazy("Contact logged"), gettext_lazy("Contact logged")),
+    "reminder_sent": (
+        gettext_lazy("Reminder sent"),
+        gettext_lazy("Automated reminder to the cardholder (in the contact log)"),
+    ),
 }
 
 

@@ -6,6 +6,7 @@ from cases.application import views as application
 from cases.enrolment import views as enrolment
 from cases.negotiation import review
 from cases.negotiation import views as negotiation
+from cases.outreach import views as outreach
 from cases.portal import views as portal
 
 app_name = "cases"
@@ -97,4 +98,14 @@ negotiation_urls = [
     ),
 ]
 
-urlpatterns = [*portal_urls, *application_urls, *enrolment_urls, *negotiation_urls]
+outreach_urls = [
+    path("reminders/stop/<str:token>/", outreach.reminders_stop, name="reminders_stop"),
+]
+
+urlpatterns = [
+    *portal_urls,
+    *application_urls,
+    *enrolment_urls,
+    *negotiation_urls,
+    *outreach_urls,
+]

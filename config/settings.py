@@ -178,6 +178,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "plans.tasks.expire_unsigned_agreements",
         "schedule": 60 * 60.0,
     },
+    "queue-reminders": {"task": "cases.tasks.queue_reminders", "schedule": 30 * 60.0},
+    "deliver-reminders": {"task": "cases.tasks.deliver_reminders", "schedule": 5 * 60.0},
 }
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = 120
 
@@ -306,6 +308,10 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 EMAIL_TIMEOUT = 10
+# Text messages (reminders, signing codes): a class with send(phone, text), see
+# cases/outreach/channels.py. Console prints them; File writes them under SMS_FILE_PATH.
+SMS_BACKEND = env_str("SMS_BACKEND", "cases.outreach.channels.Console")
+SMS_FILE_PATH = Path(env_str("SMS_FILE_PATH", str(VAR_DIR / "sms")))
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST

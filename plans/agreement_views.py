@@ -14,7 +14,12 @@ from cases import selectors
 from plans.forms import PaymentForm, SignForm
 from plans.models import Agreement, AgreementStatus, PaymentSource, RepaymentPlan
 from plans.payments import PaymentRefused, payment_record
-from plans.signing import SigningRefused, agreement_sign, signing_code_send
+from plans.signing import (
+    SigningRefused,
+    agreement_sign,
+    signing_code_channel,
+    signing_code_send,
+)
 
 
 def _plan(request: AuthenticatedRequest, case_id: int) -> RepaymentPlan:
@@ -50,6 +55,7 @@ def agreement(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
             "agreement": plan.agreement,
             "instalments": plan.instalments.all(),
             "form": SignForm(),
+            "code_channel": signing_code_channel(request.user),
         },
     )
 
@@ -81,15 +87,26 @@ def agreement_pdf(request: AuthenticatedRequest, case_id: int) -> FileResponse:
 def agreement_code(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     plan = _own_plan(request, case_id)
     try:
-        signing_code_send(agreement=plan.agreement, actor=request.user)
+        channel = signing_code_send(agreement=plan.agreement, actor=request.user)
     except SigningRefused as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(
-            request,
-            _("We sent a 6-digit code to %(email)s. It works for 15 minutes.")
-            % {"email": request.user.email},
-        )
+        if channel == "sms":
+            phone = signing_code_channel(request.user)[1]
+            messages.success(
+                request,
+                _(
+                    "We sent a 6-digit code by text message to your number ending %(last)s. "
+                    "It works for 15 minutes."
+                )
+                % {"last": phone[-4:]},
+            )
+        else:
+            messages.success(
+                request,
+                _("We sent a 6-digit code to %(email)s. It works for 15 minutes.")
+                % {"email": request.user.email},
+            )
     return redirect("plans:agreement", case_id=case_id)
 
 
@@ -126,6 +143,7 @@ def agreement_sign_view(request: AuthenticatedRequest, case_id: int) -> HttpResp
             "agreement": plan.agreement,
             "instalments": plan.instalments.all(),
             "form": form,
+            "code_channel": signing_code_channel(request.user),
         },
         status=400,
     )

@@ -12,3 +12,19 @@ class PlansConfig(AppConfig):
         from plans.services import on_offer_accepted
 
         offer_accepted.connect(on_offer_accepted, dispatch_uid="plans.plan_create")
+
+        from cases.models import ReminderKind
+        from cases.outreach.services import register_check, register_scanner
+        from plans import reminders
+
+        register_scanner("instalments_due", reminders.instalments_due)
+        for kind in (
+            ReminderKind.INSTALMENT_SOON,
+            ReminderKind.INSTALMENT_TODAY,
+            ReminderKind.INSTALMENT_MISSED,
+        ):
+            register_check(kind, reminders.instalment_unpaid)
+        register_scanner("signatures_expiring", reminders.signatures_expiring)
+        register_check(ReminderKind.SIGNATURE_EXPIRING, reminders.plan_unsigned)
+        register_scanner("arrangements_unconfirmed", reminders.arrangements_unconfirmed)
+        register_check(ReminderKind.ARRANGEMENT_UNCONFIRMED, reminders.arrangement_unconfirmed)

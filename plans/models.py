@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from plans.calculator import still_to_pay
+
 
 class PlanStatus(models.TextChoices):
     AWAITING_SIGNATURE = "awaiting_signature", _("Waiting for signature")
@@ -138,6 +140,10 @@ class Instalment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id} #{self.number} {self.due_date} {self.amount}"
+
+    @property
+    def outstanding(self) -> Decimal:
+        return still_to_pay(self.amount, self.paid)
 
 
 class AgreementStatus(models.TextChoices):

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 from cases.core import bump_version, lock_case, notify_holder, record_event, run_transition
 from cases.models import CaseStatus
+from cases.outreach import channels
 from plans.agreement import render_agreement
 from plans.arrangements import arrangement_record
 from plans.certificates import check_signing_certificate
@@ -114,6 +115,16 @@ def _signable(agreement_id: int, actor: User) -> Agreement:
 
 
 @transaction.atomic
+def signing_code_channel(user: User) -> tuple[str, str]:
+    """How a cardholder gets their signing code: by text message if that is their chosen
+    channel and we have their number, else by email. (A code is not a reminder: opting out of
+    reminders by a channel does not stop it.)"""
+    profile = getattr(user, "profile", None)
+    if profile and profile.preferred_channel == "sms" and profile.phone:
+        return "sms", profile.phone
+    return "email", user.email
+
+
 def signing_code_send(*, agreement: Agreement, actor: User) -> str:
     """Send the cardholder a one-time code to confirm their signature; returns the channel."""
     agreement = _signable(agreement.pk, actor)
@@ -126,7 +137,8 @@ def signing_code_send(*, agreement: Agreement, actor: User) -> str:
     agreement.code_sha256 = _digest(code)
     agreement.code_sent_at = now
     agreement.code_attempts = 0
-    agreement.code_channel = "email"
+    channel, address = signing_code_channel(actor)
+    agreement.code_channel = channel
     agreement.save(update_fields=["code_sha256", "code_sent_at", "code_attempts", "code_channel"])
     reference = agreement.plan.reference
     with translation.override(agreement.language):
@@ -135,8 +147,12 @@ def signing_code_send(*, agreement: Agreement, actor: User) -> str:
             "Your code to sign repayment plan agreement %(reference)s is %(code)s. It works for "
             "%(minutes)s minutes. Nobody from the bank will ever ask you for it."
         ) % {"reference": reference, "code": code, "minutes": CODE_VALID_MINUTES}
-    email = actor.email
-    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
+    if channel == "sms":
+        transaction.on_commit(lambda: channels.sms_send(address, body))
+    else:
+        transaction.on_commit(
+            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+        )
     record_event(agreement.plan.case, actor=actor, kind="signing_code_sent", visible=False)
     return agreement.code_channel
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from allauth.mfa.totp.internal.auth import (
@@ -38,6 +39,25 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _sms_backend(settings: Any) -> Iterator[None]:
+    # Text messages go to an in-memory outbox, like Django's test email.
+    from cases.outreach import channels
+
+    settings.SMS_BACKEND = "cases.outreach.channels.Memory"
+    channels.outbox.clear()
+    yield
+    channels.outbox.clear()
+
+
+@pytest.fixture
+def sms_outbox() -> list[Any]:
+    """The text messages sent in this test."""
+    from cases.outreach import channels
+
+    return channels.outbox
 
 
 def _is_transactional(request: pytest.FixtureRequest) -> bool:

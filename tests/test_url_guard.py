@@ -35,6 +35,7 @@ PUBLIC = {
     "mfa_authenticate",
     "accounts:staff_invitation",
     "plans:verify",
+    "cases:reminders_stop",
     "admin:login",
     "admin:logout",
 }

@@ -39,6 +39,8 @@ from cases.models.case import (
 )
 from cases.models.negotiation import (
     LIVE_OFFER_STATUSES,
+    STAFF_CONTACT_CHANNELS,
+    STAFF_CONTACT_OUTCOMES,
     ContactChannelKind,
     ContactLog,
     ContactOutcome,
@@ -47,6 +49,12 @@ from cases.models.negotiation import (
     OfferAcceptance,
     OfferStatus,
     Proposer,
+)
+from cases.models.outreach import (
+    Audience,
+    Reminder,
+    ReminderKind,
+    ReminderStatus,
 )
 from cases.models.policy import (
     AuthorityLimit,
@@ -63,8 +71,11 @@ __all__ = [
     "MESSAGE_STATUSES",
     "OPEN_STATUSES",
     "QUEUE_STATUSES",
+    "STAFF_CONTACT_CHANNELS",
+    "STAFF_CONTACT_OUTCOMES",
     "WITHDRAWABLE",
     "AccountStatus",
+    "Audience",
     "AuthorityLimit",
     "BankCalendarDay",
     "CalendarDayKind",
@@ -96,6 +107,9 @@ __all__ = [
     "PolicyChangeStatus",
     "Product",
     "Proposer",
+    "Reminder",
+    "ReminderKind",
+    "ReminderStatus",
     "StatementLine",
     "StatementSection",
     "Transaction",

@@ -132,6 +132,7 @@ class ContactChannelKind(models.TextChoices):
     CHAT = "chat", _("Online chat")
     IN_PERSON = "in_person", _("In person")
     LETTER = "letter", _("Letter")
+    IN_APP = "in_app", _("Message in this service")
 
 
 class Direction(models.TextChoices):
@@ -146,13 +147,26 @@ class ContactOutcome(models.TextChoices):
     PROMISE = "promise", _("Promise to pay")
     REFUSED = "refused", _("Refused to talk")
     OTHER = "other", _("Other")
+    AUTOMATED = "automated", _("Automated reminder")
+
+
+#: What staff may choose when they log a contact by hand (the rest are written by the service).
+STAFF_CONTACT_CHANNELS = [
+    choice for choice in ContactChannelKind.choices if choice[0] != ContactChannelKind.IN_APP
+]
+STAFF_CONTACT_OUTCOMES = [
+    choice for choice in ContactOutcome.choices if choice[0] != ContactOutcome.AUTOMATED
+]
 
 
 class ContactLog(models.Model):
-    """A contact with the cardholder outside the messages: a call, a chat, a visit, a letter."""
+    """A contact with the cardholder outside the messages: a call, a chat, a visit, a letter,
+    or an automated reminder (then `staff` is empty and `outcome` is "automated")."""
 
     case = models.ForeignKey(HardshipCase, on_delete=models.CASCADE, related_name="contacts")
-    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     occurred_at = models.DateTimeField(default=timezone.now)
     channel = models.CharField(_("channel"), max_length=10, choices=ContactChannelKind.choices)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)

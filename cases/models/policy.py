@@ -30,6 +30,9 @@ class NegotiationPolicy(models.Model):
     decision_business_days = models.PositiveSmallIntegerField(
         _("decision due within (working days)"), default=5
     )
+    reminder_days_before = models.PositiveSmallIntegerField(
+        _("remind the cardholder of an instalment (days before)"), default=3
+    )
     quiet_hours_start = models.TimeField(_("no contact from"), default="21:00")
     quiet_hours_end = models.TimeField(_("no contact until"), default="08:00")
     max_contacts_per_day = models.PositiveSmallIntegerField(

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,51 +20,13 @@ from cases.models import (
     HardshipCase,
 )
 from cases.negotiation.services import require_staff
-from cases.policy.rules import current_policy
+from cases.outreach.rules import contact_breaches
 
 
 def contact_rule_warnings(case: HardshipCase, *, at: datetime) -> list[str]:
-    """The contact rules an outbound contact at `at` would break, in the reader's language."""
-    policy = current_policy()
-    holder = case.account.holder
-    profile = getattr(holder, "profile", None) if holder else None
-    zone_name = profile.time_zone if profile else settings.TIME_ZONE
-    local = at.astimezone(zoneinfo.ZoneInfo(zone_name))
-    warnings = []
-    start, end = policy.quiet_hours_start, policy.quiet_hours_end
-    clock = local.time()
-    in_quiet = (clock >= start or clock < end) if start > end else (start <= clock < end)
-    if in_quiet:
-        warnings.append(
-            _("It is %(time)s for the cardholder: inside the quiet hours (%(start)s–%(end)s).")
-            % {
-                "time": clock.strftime("%H:%M"),
-                "start": start.strftime("%H:%M"),
-                "end": end.strftime("%H:%M"),
-            }
-        )
-    elif profile and not profile.contact_from <= clock < profile.contact_until:
-        warnings.append(
-            _("The cardholder asked to be contacted only between %(start)s and %(end)s.")
-            % {
-                "start": profile.contact_from.strftime("%H:%M"),
-                "end": profile.contact_until.strftime("%H:%M"),
-            }
-        )
-    outbound = ContactLog.objects.filter(case__account=case.account, direction=Direction.OUTBOUND)
-    today = outbound.filter(occurred_at__gte=at - timedelta(days=1)).count()
-    week = outbound.filter(occurred_at__gte=at - timedelta(days=7)).count()
-    if today >= policy.max_contacts_per_day:
-        warnings.append(
-            _("This would be contact number %(n)s in 24 hours; the limit is %(limit)s.")
-            % {"n": today + 1, "limit": policy.max_contacts_per_day}
-        )
-    if week >= policy.max_contacts_per_week:
-        warnings.append(
-            _("This would be contact number %(n)s in 7 days; the limit is %(limit)s.")
-            % {"n": week + 1, "limit": policy.max_contacts_per_week}
-        )
-    return warnings
+    """The contact rules an outbound contact at `at` would break, in the reader's language
+    (the same rules every automated reminder keeps: `cases.outreach.rules`)."""
+    return [breach.message for breach in contact_breaches(case.account, at=at)]
 
 
 class ContactRulesWarning(CaseActionRefused):

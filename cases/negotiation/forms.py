@@ -16,10 +16,10 @@ from accounts.roles import Role
 from accounts.widgets import DATE_HELP, DateTextInput
 from cases.forms import VersionedForm
 from cases.models import (
+    STAFF_CONTACT_CHANNELS,
+    STAFF_CONTACT_OUTCOMES,
     CaseStatus,
     Channel,
-    ContactChannelKind,
-    ContactOutcome,
     DelinquencyBucket,
     Direction,
     HardshipDuration,
@@ -269,9 +269,9 @@ class OfferForm(LightFormMixin, VersionedForm):
 
 
 class ContactForm(LightFormMixin, forms.Form):
-    channel = forms.ChoiceField(label=_("Channel"), choices=ContactChannelKind.choices)
+    channel = forms.ChoiceField(label=_("Channel"), choices=STAFF_CONTACT_CHANNELS)
     direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices)
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=ContactOutcome.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=STAFF_CONTACT_OUTCOMES)
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )

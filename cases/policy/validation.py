@@ -31,6 +31,7 @@ POLICY_RANGES: dict[str, tuple[int, int] | None] = {
     "offer_validity_days": (1, 90),
     "signature_days": (1, 60),
     "decision_business_days": (1, 30),
+    "reminder_days_before": (1, 14),
     "quiet_hours_start": None,
     "quiet_hours_end": None,
     "max_contacts_per_day": (1, 10),

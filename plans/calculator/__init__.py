@@ -25,7 +25,7 @@ from .affordability import (
 from .dates import add_months, due_date, parse_date
 from .errors import CalculatorError
 from .messages import Message, render
-from .money import CENT, ZERO, format_money, parse_decimal, to_money
+from .money import CENT, ZERO, format_money, parse_decimal, still_to_pay, to_money
 from .no_plan import MinimumPaymentRule, NoPlanOutcome, compare_no_plan
 from .rates import annualised_rate, effective_annual_rate, level_payment, monthly_irr
 from .recommend import (
@@ -80,5 +80,6 @@ __all__ = [
     "parse_decimal",
     "recommend_plans",
     "render",
+    "still_to_pay",
     "to_money",
 ]

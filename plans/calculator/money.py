@@ -27,6 +27,11 @@ def to_money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def still_to_pay(due: Decimal, paid: Decimal) -> Decimal:
+    """What is left of an instalment of `due` once `paid` has gone to it; never below zero."""
+    return max(to_money(due - paid), ZERO)
+
+
 def format_money(value: Decimal) -> str:
     """Show money (or a two-decimal rate) as a plain string such as ``"1234.50"``."""
     return f"{to_money(value):f}"

@@ -209,3 +209,30 @@ def test_a_withdrawn_case_leaves_nothing_to_sign(
     assert RepaymentPlan.objects.get(pk=ready.pk).agreement.status == AgreementStatus.READY
     page = client.get(reverse("plans:agreement", args=[ready.case_id])).content.decode()
     assert "the case has ended" in page
+
+
+def test_a_cardholder_who_chose_text_messages_gets_the_code_by_sms(
+    client_for, cardholder, ready, django_capture_on_commit_callbacks, sms_outbox
+):
+    profile = cardholder.profile
+    profile.preferred_channel, profile.phone = "sms", "13800138000"
+    # Opting out of reminders by text does not stop a code the cardholder asked for.
+    profile.reminders_by_sms = False
+    profile.save()
+    client = client_for(cardholder)
+    page = client.get(reverse("plans:agreement", args=[ready.case_id])).content.decode()
+    assert "by text message to your number ending 8000" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(reverse("plans:agreement_code", args=[ready.case_id]), follow=True)
+    assert "by text message to your number ending 8000" in answer.content.decode()
+    assert mail.outbox == []
+    code = re.search(r"is (\d{6})\.", sms_outbox[-1].text)
+    assert code
+    assert sms_outbox[-1].phone == "13800138000"
+    signed = client.post(
+        reverse("plans:agreement_sign", args=[ready.case_id]),
+        {"full_name": ready.account.holder_name, "code": code.group(1)},
+    )
+    assert signed.status_code == 302
+    ready.agreement.refresh_from_db()
+    assert ready.agreement.code_channel == "sms"
