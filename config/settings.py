@@ -151,8 +151,13 @@ else:
     }
 
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+# A task is acknowledged only when done (acks_late): on Redis, one taken by a worker that died is
+# handed out again once the visibility timeout has passed. It must exceed the longest task and
+# the longest retry countdown (5 minutes).
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 30 * 60, minimum=1)
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
-    {}
+    # Workers look for such tasks every 10 s (kombu's default throttle looks every 100 s).
+    {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT, "unacked_restore_throttle": 1}
     if REDIS_URL
     else {
         "data_folder_in": str(VAR_DIR / "celery" / "queue"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from decimal import Decimal
 
 from django.conf import settings
@@ -33,8 +34,8 @@ class NegotiationPolicy(models.Model):
     reminder_days_before = models.PositiveSmallIntegerField(
         _("remind the cardholder of an instalment (days before)"), default=3
     )
-    quiet_hours_start = models.TimeField(_("no contact from"), default="21:00")
-    quiet_hours_end = models.TimeField(_("no contact until"), default="08:00")
+    quiet_hours_start = models.TimeField(_("no contact from"), default=time(21, 0))
+    quiet_hours_end = models.TimeField(_("no contact until"), default=time(8, 0))
     max_contacts_per_day = models.PositiveSmallIntegerField(
         _("outbound contacts a day, at most"), default=2
     )

@@ -85,3 +85,14 @@ def test_without_a_profile_only_the_quiet_hours_count():
     at = datetime(2026, 12, 8, 22, 0, tzinfo=SHANGHAI)
     assert no_profile.next_allowed(at) == datetime(2026, 12, 9, 8, 0, tzinfo=SHANGHAI)
     assert no_profile.allows(datetime(2026, 12, 8, 20, 30, tzinfo=SHANGHAI))
+
+
+def test_a_policy_not_yet_saved_has_real_times(db):
+    from cases.models import NegotiationPolicy
+    from cases.outreach.rules import contact_window
+    from cases.policy.rules import current_policy
+
+    NegotiationPolicy.objects.all().delete()
+    policy = current_policy()
+    assert policy.quiet_hours_start == time(21)
+    assert contact_window(None).allows(datetime(2026, 12, 8, 12, 0, tzinfo=SHANGHAI))
