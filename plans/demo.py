@@ -419,3 +419,22 @@ def _report(refused: list[str]) -> list[str]:
 @register_seeder(order=30)
 def seed_demo_plans() -> list[str]:
     return demo_plans_seed()
+
+
+@register_seeder(order=40)
+def seed_demo_reminders() -> list[str]:
+    """Run the reminder scan once, as beat does every half hour, so that the demo inboxes, the
+    contact logs and the supervisors' alerts show what is due today. A second run adds nothing."""
+    from cases.models import Reminder
+    from cases.outreach.services import reminders_deliver_due, reminders_scan
+
+    queued = reminders_scan()
+    reminders_deliver_due()
+    counts: dict[str, int] = {}
+    for kind in Reminder.objects.values_list("kind", flat=True):
+        counts[kind] = counts.get(kind, 0) + 1
+    if not counts:
+        return ["", "  Reminders: none due today (beat looks again every 30 minutes)."]
+    lines = ["", f"  Reminders: {queued} queued now, {sum(counts.values())} in all:"]
+    lines += [f"    {kind:<24} {count}" for kind, count in sorted(counts.items())]
+    return lines

@@ -25,9 +25,11 @@ from cases.disclosure import disclosure_of
 from cases.forms import VersionedForm
 from cases.models import (
     MESSAGE_STATUSES,
+    Audience,
     CaseStatus,
     HardshipCase,
     OfferStatus,
+    ReminderStatus,
     StatementSection,
     category_label,
 )
@@ -137,6 +139,12 @@ def _review_context(
         "events": with_text(selectors.case_timeline(case=case, for_staff=True), for_staff=True),
         "case_messages": case.messages.select_related("author__profile", "attachment"),
         "contacts": case.contacts.select_related("staff__profile")[:20],
+        # Automated reminders to the cardholder not (yet) in the contact log: waiting for the
+        # contact hours, or failed.
+        "reminders_waiting": case.reminders.filter(
+            audience=Audience.CARDHOLDER,
+            status__in=(ReminderStatus.PENDING, ReminderStatus.FAILED),
+        ).order_by("deliver_after")[:10],
         "can_message": case.status in MESSAGE_STATUSES,
         "can_assign": request.user.has_perm(Perm.ASSIGN_CASES),
         "can_claim": case.assignee_id != request.user.pk

@@ -281,3 +281,15 @@ def test_the_dashboard_shows_the_next_payment_and_how_reminders_come(
     )
     page = client_for(cardholder).get(reverse("cases:portal")).content.decode()
     assert "CNY 100.00" in page  # what is left of the first instalment
+
+
+def test_staff_see_a_reminder_waiting_for_the_cardholders_hours(
+    client_for, active, first, cardholder, agent
+):
+    _prefer(cardholder, "email")
+    early = _at(first.due_date, 6, 30)
+    reminders_scan(now=early)
+    reminders_deliver_due(now=early)
+    page = client_for(agent).get(reverse("cases:review", args=[active.case_id])).content.decode()
+    assert 'data-testid="reminders-waiting"' in page
+    assert "Instalment due today" in page
