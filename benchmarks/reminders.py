@@ -77,6 +77,8 @@ def _one_plan():
         run_transition(case, "start_plan")
         bump_version(case, "status")
     holder = plan.account.holder
+    if holder is None:
+        raise SystemExit("The benchmark plan has no holder.")
     holder.profile.preferred_channel = "email"
     holder.profile.save()
     return RepaymentPlan.objects.select_related("case", "account", "acceptance__offer").get(

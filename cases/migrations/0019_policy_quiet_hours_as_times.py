@@ -5,30 +5,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0018_reminders'),
+        ("cases", "0018_reminders"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalnegotiationpolicy',
-            name='quiet_hours_end',
-            field=models.TimeField(default=datetime.time(8, 0), verbose_name='no contact until'),
+            model_name="historicalnegotiationpolicy",
+            name="quiet_hours_end",
+            field=models.TimeField(default=datetime.time(8, 0), verbose_name="no contact until"),
         ),
         migrations.AlterField(
-            model_name='historicalnegotiationpolicy',
-            name='quiet_hours_start',
-            field=models.TimeField(default=datetime.time(21, 0), verbose_name='no contact from'),
+            model_name="historicalnegotiationpolicy",
+            name="quiet_hours_start",
+            field=models.TimeField(default=datetime.time(21, 0), verbose_name="no contact from"),
         ),
         migrations.AlterField(
-            model_name='negotiationpolicy',
-            name='quiet_hours_end',
-            field=models.TimeField(default=datetime.time(8, 0), verbose_name='no contact until'),
+            model_name="negotiationpolicy",
+            name="quiet_hours_end",
+            field=models.TimeField(default=datetime.time(8, 0), verbose_name="no contact until"),
         ),
         migrations.AlterField(
-            model_name='negotiationpolicy',
-            name='quiet_hours_start',
-            field=models.TimeField(default=datetime.time(21, 0), verbose_name='no contact from'),
+            model_name="negotiationpolicy",
+            name="quiet_hours_start",
+            field=models.TimeField(default=datetime.time(21, 0), verbose_name="no contact from"),
         ),
     ]
