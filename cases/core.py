@@ -29,6 +29,9 @@ from plans.calculator import PlanTerms, PlanType, Schedule
 #: Sent inside the acceptance's transaction with `acceptance` (an `OfferAcceptance`): `plans`
 #: makes the repayment plan and queues its agreement (cases never imports plans).
 offer_accepted = Signal()
+#: Sent inside the transaction that ends a case (closed by staff, withdrawn by the cardholder),
+#: with `case` and `actor`: `plans` cancels a plan not yet completed and tells the core system.
+case_ended = Signal()
 
 
 class CaseActionRefused(Exception):

@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.formatting import money_in_text
 from cases.models import CaseEvent, Channel
 
 # kind → (to the cardholder, to staff); a text may name payload fields as %(name)s.
@@ -148,6 +149,10 @@ _TEXTS: dict[str, tuple[Any, Any]] = {
         gettext_lazy("Document not accepted: %(name)s (%(reason)s)"),
     ),
     "contact_logged": (gettext_lazy("Contact logged"), gettext_lazy("Contact logged")),
+    "plan_cancelled": (
+        gettext_lazy("Your plan %(plan)s ended with the case"),
+        gettext_lazy("Plan %(plan)s cancelled with the case"),
+    ),
     "reminder_sent": (
         gettext_lazy("Reminder sent"),
         gettext_lazy("Automated reminder to the cardholder (in the contact log)"),
@@ -173,6 +178,8 @@ def describe(event: CaseEvent, *, for_staff: bool) -> str:
         return event.kind
     text = str(texts[1] if for_staff else texts[0])
     values = {"name": "", "reason": "", "to": "", **payload}
+    if "amount" in payload and "currency" in payload:
+        values["amount"] = money_in_text(payload["amount"], payload["currency"])
     try:
         return text % values
     except (KeyError, TypeError, ValueError):

@@ -7,11 +7,12 @@ class PlansConfig(AppConfig):
     verbose_name = _("Repayment plans")
 
     def ready(self) -> None:
-        from cases.core import offer_accepted
+        from cases.core import case_ended, offer_accepted
         from plans import checks  # noqa: F401 - registers the deployment check
-        from plans.services import on_offer_accepted
+        from plans.services import on_case_ended, on_offer_accepted
 
         offer_accepted.connect(on_offer_accepted, dispatch_uid="plans.plan_create")
+        case_ended.connect(on_case_ended, dispatch_uid="plans.plan_cancel_with_case")
 
         from cases.models import ReminderKind
         from cases.outreach.services import register_check, register_scanner

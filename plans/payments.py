@@ -166,7 +166,12 @@ def payment_record(
         plan.case,
         actor=actor,
         kind="payment_received",
-        payload={"amount": str(amount), "reference": reference, "source": source},
+        payload={
+            "amount": str(amount),
+            "currency": plan.currency,
+            "reference": reference,
+            "source": source,
+        },
     )
     plan_assess(plan=plan)
     return payment

@@ -14,10 +14,21 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from cases.core import record_event
-from cases.models import OfferAcceptance
+from cases.models import HardshipCase, OfferAcceptance
 from cases.policy.rules import current_policy
-from plans.models import Agreement, Instalment, InstalmentStatus, RepaymentPlan
+from plans.models import (
+    Agreement,
+    ArrangementKind,
+    Instalment,
+    InstalmentStatus,
+    PlanStatus,
+    RepaymentPlan,
+)
+
+#: Plans a case's end cancels: not yet signed, or running.
+CANCELLABLE = (PlanStatus.AWAITING_SIGNATURE, PlanStatus.ON_TRACK, PlanStatus.AT_RISK)
 
 
 def _money(value: Any) -> Decimal:
@@ -83,3 +94,35 @@ def _queue_render(agreement_id: int) -> None:
 
 def on_offer_accepted(sender: object, acceptance: OfferAcceptance, **kwargs: object) -> None:
     plan_create(acceptance=acceptance)
+
+
+def on_case_ended(sender: object, case: HardshipCase, actor: User, **kwargs: object) -> None:
+    plan_cancel_with_case(case=case, actor=actor)
+
+
+def plan_cancel_with_case(*, case: HardshipCase, actor: User) -> RepaymentPlan | None:
+    """The case ended (closed or withdrawn) before its plan did: the plan is cancelled, its
+    unpaid instalments stop being reminded of, and a plan the core system was applying is
+    ended there too. Runs inside the transaction that ended the case."""
+    from plans.arrangements import arrangement_record
+
+    plan = (
+        RepaymentPlan.objects.select_for_update(of=("self",))
+        .filter(case=case, status__in=CANCELLABLE)
+        .first()
+    )
+    if plan is None:
+        return None
+    was_running = plan.status != PlanStatus.AWAITING_SIGNATURE
+    plan.cancel()
+    plan.ended_at = timezone.now()
+    plan.save(update_fields=["status", "ended_at"])
+    record_event(
+        case,
+        actor=actor,
+        kind="plan_cancelled",
+        payload={"plan": plan.reference, "was_running": was_running},
+    )
+    if was_running:
+        arrangement_record(plan=plan, kind=ArrangementKind.END)
+    return plan

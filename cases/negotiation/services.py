@@ -26,6 +26,7 @@ from accounts.roles import Perm
 from cases.core import (
     CaseActionRefused,
     bump_version,
+    case_ended,
     lock_case,
     lock_offer,
     notify_holder,
@@ -470,6 +471,7 @@ def case_close(*, case: HardshipCase, actor: User, version: int, reason: str) ->
     record_event(
         case, actor=actor, kind="closed", from_status=from_status, payload={"reason": reason}
     )
+    case_ended.send(sender=HardshipCase, case=case, actor=actor)
     notify_holder(case, gettext_noop("Case %(reference)s was closed"))
     return case
 

@@ -11,6 +11,7 @@ from accounts.models import User
 from cases.core import (
     CaseActionRefused,
     bump_version,
+    case_ended,
     is_holder,
     lock_case,
     offers_end,
@@ -51,4 +52,5 @@ def case_withdraw(
         from_status=from_status,
         payload={"reason": reason.strip()},
     )
+    case_ended.send(sender=HardshipCase, case=case, actor=actor)
     return case

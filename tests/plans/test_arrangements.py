@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -88,3 +89,40 @@ def test_a_completed_plan_tells_the_core_system_it_ended(active):
     )
     assert RepaymentPlan.objects.get(pk=active.pk).status == PlanStatus.COMPLETED
     assert Arrangement.objects.filter(plan=active, kind="end").exists()
+
+
+def test_closing_a_case_cancels_its_running_plan_and_tells_the_core_system(active, supervisor):
+    from cases.models import CaseEvent
+    from cases.negotiation import services as n
+
+    case = active.case
+    case.refresh_from_db()
+    n.case_close(case=case, actor=supervisor, version=case.version, reason="Moved abroad")
+    plan = RepaymentPlan.objects.get(pk=active.pk)
+    assert plan.status == PlanStatus.CANCELLED
+    assert plan.ended_at is not None
+    ended = Arrangement.objects.get(plan=plan, kind="end")
+    assert ended.payload["outcome"] == PlanStatus.CANCELLED
+    event = CaseEvent.objects.get(case=case, kind="plan_cancelled")
+    assert event.visible_to_cardholder
+    # Its instalments are no longer reminded of.
+    from cases.outreach.services import reminders_scan
+
+    first = plan.instalments.filter(amount__gt=0).order_by("number").first()
+    due_day = datetime.combine(first.due_date, time(10), tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert reminders_scan(now=due_day) == 0
+
+
+def test_withdrawing_before_signing_cancels_the_plan_without_an_arrangement(
+    submitted, agent, supervisor, cardholder
+):
+    from cases.portal.services import case_withdraw
+    from tests.plans.test_plan_and_agreement import _accepted
+
+    _accepted(submitted, agent, supervisor, cardholder, "instalment")
+    case = submitted
+    case.refresh_from_db()
+    case_withdraw(case=case, actor=cardholder, version=case.version)
+    plan = RepaymentPlan.objects.get(case=case)
+    assert plan.status == PlanStatus.CANCELLED
+    assert not Arrangement.objects.filter(plan=plan).exists()

@@ -131,3 +131,17 @@ def test_staff_record_a_payment_once_and_cardholders_cannot(
     assert Payment.objects.count() == 1
     page = staff.get(reverse("cases:review", args=[active.case_id])).content.decode()
     assert "RCPT-7" in page
+
+
+def test_the_timeline_says_the_payment_with_its_currency(active, client_for, cardholder):
+    from django.urls import reverse
+
+    payment_record(
+        plan=active,
+        reference="P-CUR",
+        amount=Decimal("1234.50"),
+        received_on=active.created_at.date(),
+        source="import",
+    )
+    page = client_for(cardholder).get(reverse("cases:detail", args=[active.case_id]))
+    assert "Payment of CNY 1,234.50 received" in page.content.decode()
