@@ -108,7 +108,7 @@ def test_closing_a_case_cancels_its_running_plan_and_tells_the_core_system(activ
     # Its instalments are no longer reminded of.
     from cases.outreach.services import reminders_scan
 
-    first = plan.instalments.filter(amount__gt=0).order_by("number").first()
+    first = plan.instalments.filter(amount__gt=0).order_by("number")[0]
     due_day = datetime.combine(first.due_date, time(10), tzinfo=ZoneInfo("Asia/Shanghai"))
     assert reminders_scan(now=due_day) == 0
 
