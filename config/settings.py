@@ -201,6 +201,10 @@ AGREEMENT_SIGNING_CERT = Path(
 AGREEMENT_SIGNING_KEY = Path(
     env_str("AGREEMENT_SIGNING_KEY", str(VAR_DIR / "signing" / "agreements-key.pem"))
 )
+# An RFC 3161 time-stamping authority: when set, the bank's signature carries its timestamp
+# (PAdES B-T), and AGREEMENT_TSA_CERT (PEM: the TSA's root) is trusted when checking one.
+AGREEMENT_TSA_URL = env_str("AGREEMENT_TSA_URL", "")
+AGREEMENT_TSA_CERT = env_str("AGREEMENT_TSA_CERT", "")
 
 # --- Cases ------------------------------------------------------------------------------------
 # A draft application untouched for this long can no longer be resumed.

@@ -231,8 +231,17 @@ def bank_sign(pdf: bytes) -> bytes:
         reason="Repayment plan agreement",
         name=settings.BANK_NAME,
     )
-    output = signers.sign_pdf(writer, meta, signer=_bank_signer())
+    output = signers.sign_pdf(writer, meta, signer=_bank_signer(), timestamper=_timestamper())
     return output.getvalue()
+
+
+def _timestamper():
+    """The time-stamping authority's client, where one is configured (AGREEMENT_TSA_URL)."""
+    if not settings.AGREEMENT_TSA_URL:
+        return None
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
+    return HTTPTimeStamper(settings.AGREEMENT_TSA_URL, timeout=10)
 
 
 def agreement_sign(
@@ -280,7 +289,13 @@ def agreement_sign(
             "channel": agreement.code_channel,
             "draft_sha256": agreement.draft_sha256,
         }
-        final = bank_sign(render_agreement(plan, signature=signature).pdf)
+        try:
+            final = bank_sign(render_agreement(plan, signature=signature).pdf)
+        except OSError:  # the time-stamping authority did not answer (TimestampRequestError)
+            logger.exception("The bank's signature failed for %s", plan.reference)
+            raise SigningRefused(
+                _("We could not complete the bank's signature just now. Try again in a minute.")
+            ) from None
         agreement.signed.save(f"{plan.reference}-signed.pdf", ContentFile(final), save=False)
         agreement.signed_sha256 = hashlib.sha256(final).hexdigest()
         agreement.status = AgreementStatus.SIGNED

@@ -35,6 +35,15 @@ def _bank_certificate():
     return load_cert_from_pemder(str(settings.AGREEMENT_SIGNING_CERT))
 
 
+def _tsa_certificates() -> list:
+    """The time-stamping authority's root, trusted for the timestamp in a signature."""
+    if not settings.AGREEMENT_TSA_CERT:
+        return []
+    from pyhanko.keys import load_certs_from_pemder
+
+    return list(load_certs_from_pemder([str(settings.AGREEMENT_TSA_CERT)]))
+
+
 def signature_valid(data: bytes) -> bool:
     """Whether the PDF carries one signature by the bank's certificate covering the whole file."""
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -47,7 +56,7 @@ def signature_valid(data: bytes) -> bool:
         signatures = reader.embedded_signatures
         if len(signatures) != 1:
             return False
-        context = ValidationContext(trust_roots=[_bank_certificate()])
+        context = ValidationContext(trust_roots=[_bank_certificate(), *_tsa_certificates()])
         status = validate_pdf_signature(signatures[0], context)
     except Exception:  # a malformed or foreign file is simply not authentic
         logger.info("Signature check failed", exc_info=True)

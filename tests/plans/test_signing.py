@@ -3,7 +3,11 @@ makes the file provable to anyone; one changed byte, or a foreign file, is refus
 
 from __future__ import annotations
 
+import io
 import re
+import threading
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core import mail
@@ -236,3 +240,105 @@ def test_a_cardholder_who_chose_text_messages_gets_the_code_by_sms(
     assert signed.status_code == 302
     ready.agreement.refresh_from_db()
     assert ready.agreement.code_channel == "sms"
+
+
+class _TimeStampingAuthority(ThreadingHTTPServer):
+    """An RFC 3161 authority on a local port, answering with pyHanko's dummy TSA."""
+
+
+def _tsa(folder):
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import tsp
+    from asn1crypto import x509 as asn1_x509
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from pyhanko.sign.timestamps import DummyTimeStamper
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=30))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    pem = folder / "tsa.pem"
+    pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    authority = DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(
+            key.private_bytes(
+                serialization.Encoding.DER,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        ),
+    )
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
+            body = authority.request_tsa_response(request).dump()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = _TimeStampingAuthority(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, pem
+
+
+def test_with_a_time_stamping_authority_the_signature_carries_its_timestamp(
+    client_for, cardholder, ready, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    server, pem = _tsa(tmp_path)
+    try:
+        settings.AGREEMENT_TSA_URL = f"http://127.0.0.1:{server.server_port}/"
+        settings.AGREEMENT_TSA_CERT = str(pem)
+        client = client_for(cardholder)
+        code = _code(client, ready, django_capture_on_commit_callbacks)
+        signed = client.post(
+            reverse("plans:agreement_sign", args=[ready.case_id]),
+            {"full_name": ready.account.holder_name, "code": code},
+        )
+        assert signed.status_code == 302
+    finally:
+        server.shutdown()
+    data = RepaymentPlan.objects.get(pk=ready.pk).agreement.signed.read()
+    signature = PdfFileReader(io.BytesIO(data)).embedded_signatures[0]
+    unsigned = signature.signer_info["unsigned_attrs"].native or []
+    assert any(a["type"] == "signature_time_stamp_token" for a in unsigned)
+    assert verify(data).authentic
+    # Without trusting the authority, the timestamp (and so the file) is not accepted.
+    settings.AGREEMENT_TSA_CERT = ""
+    assert not verify(data).authentic
+
+
+def test_an_authority_that_does_not_answer_refuses_cleanly(
+    client_for, cardholder, ready, django_capture_on_commit_callbacks, settings
+):
+    settings.AGREEMENT_TSA_URL = "http://127.0.0.1:9/"  # nothing listens on the discard port
+    client = client_for(cardholder)
+    code = _code(client, ready, django_capture_on_commit_callbacks)
+    response = client.post(
+        reverse("plans:agreement_sign", args=[ready.case_id]),
+        {"full_name": ready.account.holder_name, "code": code},
+    )
+    assert response.status_code == 400
+    assert "could not complete the bank&#x27;s signature" in response.content.decode()
+    assert RepaymentPlan.objects.get(pk=ready.pk).agreement.status == AgreementStatus.READY
