@@ -17,6 +17,8 @@ _NAVIGATION: tuple[tuple[tuple[str, ...], str, Any], ...] = (
     ((Perm.APPROVE_OFFERS,), "cases:approvals", _("Approvals")),
     ((Perm.USE_PORTAL, Perm.WORK_CASES), "plans:calculator", _("Plan calculator")),
     ((Perm.MANAGE_POLICY,), "policy:edit", _("Policy")),
+    ((Perm.EDIT_ARTICLES,), "education:editor_list", _("Articles")),
+    ((Perm.USE_PORTAL,), "education:index", _("Money guides")),
     ((), "accounts:profile", _("My profile")),
 )
 

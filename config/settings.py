@@ -185,6 +185,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "queue-reminders": {"task": "cases.tasks.queue_reminders", "schedule": 30 * 60.0},
     "deliver-reminders": {"task": "cases.tasks.deliver_reminders", "schedule": 5 * 60.0},
+    "publish-scheduled-articles": {
+        "task": "education.tasks.publish_scheduled",
+        "schedule": 5 * 60.0,
+    },
 }
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = 120
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("plans/", include("plans.urls")),
     path("", include("cases.urls")),
+    path("", include("education.urls")),
     path("administration/policy/", include("cases.policy.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -36,6 +36,10 @@ PUBLIC = {
     "accounts:staff_invitation",
     "plans:verify",
     "cases:reminders_stop",
+    "education:index",
+    "education:article",
+    "education:feedback",
+    "education:read",
     "admin:login",
     "admin:logout",
 }

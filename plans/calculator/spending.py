@@ -62,6 +62,12 @@ class SpendingSummary:
                 return trend.average
         return ZERO
 
+    def share_of(self, category: str) -> Decimal:
+        """The category's share of average monthly spending, 0 to 1 (0 with no spending)."""
+        if self.average_total <= ZERO:
+            return Decimal("0")
+        return self.average_for(category) / self.average_total
+
 
 def _average(values: Iterable[Decimal], count: int) -> Decimal:
     return to_money(sum(values, ZERO) / count) if count else ZERO
