@@ -192,6 +192,47 @@ def populated_site() -> Site:
         link_for=keep,
     )
 
+    # A published guide in each language and a draft, for the guide and editor pages.
+    from education import services as education
+    from education.models import Topic
+
+    topic, _ = Topic.objects.get_or_create(slug="budgeting")
+    editor = users["editor"]
+    assert editor is not None
+    guides = []
+    for language, slug, title in (
+        ("en", "budgeting", "Building a budget"),
+        ("zh-hans", "budgeting-zh", "编制预算"),
+    ):
+        guide = education.article_save(
+            actor=editor,
+            values={
+                "key": "budgeting",
+                "language": language,
+                "title": title,
+                "slug": slug,
+                "summary": "Essentials first.",
+                "body": "## Start\n\nList what comes in and what must go out.",
+                "explains": "",
+            },
+            topics=[topic],
+        )
+        education.article_submit(article=guide, actor=editor)
+        guides.append(education.article_publish(article=guide, actor=admin))
+    draft_guide = education.article_save(
+        actor=editor,
+        values={
+            "key": "draft-guide",
+            "language": "en",
+            "title": "Not yet",
+            "slug": "draft-guide",
+            "summary": "Still being written.",
+            "body": "Soon.",
+            "explains": "",
+        },
+        topics=[topic],
+    )
+
     cardholder_cases = [str(draft.pk), str(offered.pk)]
     staff_cases = [str(offered.pk), str(waiting.pk)]
     accounts = [str(draft.account_id)]
@@ -204,6 +245,9 @@ def populated_site() -> Site:
             "step": list(STEP_NAMES),
             "app_label": ["accounts", "cases"],
             "token": tokens,
+            "language": ["en", "zh-hans"],
+            "slug": [g.slug for g in guides] + [draft_guide.slug],
+            "article_id": [str(guides[0].pk), str(draft_guide.pk)],
             **_TOKENS,
         }
     return site
@@ -232,7 +276,7 @@ def candidate_urls(params: dict[str, list[str]]) -> list[str]:
         for combination in itertools.product(*(params[name] for name in names)):
             urls.append(_fill(pattern, dict(zip(names, combination, strict=True))))
     # Only the parameters of document downloads and POST-only actions may lack a sample.
-    unknown = missing - {"document_id", "offer_id", "change_id", "entry_id", "user_id"}
+    unknown = missing - {"document_id", "offer_id", "change_id", "entry_id", "user_id", "action"}
     assert not unknown, f"give these URL parameters a sample in tests/e2e/site_pages.py: {unknown}"
     return sorted(set(urls))
 
