@@ -114,7 +114,6 @@ def _signable(agreement_id: int, actor: User) -> Agreement:
     return agreement
 
 
-@transaction.atomic
 def signing_code_channel(user: User) -> tuple[str, str]:
     """How a cardholder gets their signing code: by text message if that is their chosen
     channel and we have their number, else by email. (A code is not a reminder: opting out of
@@ -125,6 +124,7 @@ def signing_code_channel(user: User) -> tuple[str, str]:
     return "email", user.email
 
 
+@transaction.atomic
 def signing_code_send(*, agreement: Agreement, actor: User) -> str:
     """Send the cardholder a one-time code to confirm their signature; returns the channel."""
     agreement = _signable(agreement.pk, actor)
