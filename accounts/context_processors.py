@@ -16,6 +16,7 @@ _NAVIGATION: tuple[tuple[tuple[str, ...], str, Any], ...] = (
     ((Perm.WORK_CASES,), "cases:queue", _("Case queue")),
     ((Perm.APPROVE_OFFERS,), "cases:approvals", _("Approvals")),
     ((Perm.USE_PORTAL, Perm.WORK_CASES), "plans:calculator", _("Plan calculator")),
+    ((Perm.VIEW_KPIS,), "insights:dashboard", _("Outcomes")),
     ((Perm.MANAGE_POLICY,), "policy:edit", _("Policy")),
     ((Perm.EDIT_ARTICLES,), "education:editor_list", _("Articles")),
     ((Perm.USE_PORTAL,), "education:index", _("Money guides")),

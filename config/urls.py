@@ -23,6 +23,7 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("", include("cases.urls")),
     path("", include("education.urls")),
+    path("", include("insights.urls")),
     path("administration/policy/", include("cases.policy.urls")),
     path("admin/", admin.site.urls),
 ]

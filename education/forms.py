@@ -10,16 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Category, HardshipReason
 from education.models import Article, Recommendation, Stage, Topic
-from plans.calculator import PlanType
-
-PLAN_TYPE_LABELS = {
-    PlanType.INSTALMENT: _("Instalment plan"),
-    PlanType.INTEREST_FREE: _("Interest-free instalments"),
-    PlanType.FEE_INSTALMENT: _("Instalments with a monthly fee"),
-    PlanType.DEFERRAL: _("Payment pause, then instalments"),
-    PlanType.STEP_UP: _("Step-up payments"),
-    PlanType.SETTLEMENT: _("Settlement"),
-}
+from plans.forms import PLAN_TYPE_LABELS
 
 
 class TopicChoiceField(forms.ModelMultipleChoiceField):

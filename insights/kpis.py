@@ -1,0 +1,284 @@
+"""The team's outcomes, computed in the database: a fixed number of queries whatever the size of
+the portfolio, and no Python loop over cases.
+
+Every figure is over the cases the filters select: submitted in the date range, and optionally
+of one agent (the case's assignee), hardship reason, plan type (of the plan agreed), risk band
+(days past due) or product. Percentiles use PostgreSQL's `percentile_cont`; on SQLite (a laptop)
+the durations are fetched as one column and ranked in Python.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.utils import timezone
+
+from cases.models import CaseEvent, HardshipCase
+from cases.negotiation.selectors import SLA_STATUSES
+from cases.policy.rules import RISK_BAND_DAYS, RiskBand
+from plans.models import Instalment, InstalmentStatus, PlanStatus, RepaymentPlan
+
+#: The team's first visible step on a submitted case.
+FIRST_RESPONSE_EVENTS = (
+    "claimed",
+    "assigned",
+    "info_requested",
+    "offer_sent",
+    "offer_for_approval",
+    "declined",
+    "contact_logged",
+)
+#: The bank's decision: an offer that reached the cardholder, or a decline.
+DECISION_EVENTS = ("offer_sent", "offer_approved", "declined")
+#: A plan is "cured" when the account is current this long after the plan started.
+CURE_WINDOW = timedelta(days=90)
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: date
+    end: date
+    agent_id: int | None = None
+    reason: str = ""
+    plan_type: str = ""
+    risk: str = ""
+    product: str = ""
+
+    @classmethod
+    def last_days(cls, days: int = 90) -> Filters:
+        today = timezone.localdate()
+        return cls(start=today - timedelta(days=days - 1), end=today)
+
+
+def _bounds(filters: Filters) -> tuple[datetime, datetime]:
+    zone = timezone.get_default_timezone()
+    return (
+        datetime.combine(filters.start, time.min, tzinfo=zone),
+        datetime.combine(filters.end + timedelta(days=1), time.min, tzinfo=zone),
+    )
+
+
+def selected_cases(filters: Filters) -> QuerySet[HardshipCase]:
+    start, end = _bounds(filters)
+    cases = HardshipCase.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+    if filters.agent_id:
+        cases = cases.filter(assignee_id=filters.agent_id)
+    if filters.reason:
+        cases = cases.filter(reason=filters.reason)
+    if filters.product:
+        cases = cases.filter(account__product=filters.product)
+    if filters.plan_type:
+        cases = cases.filter(plans__plan_type=filters.plan_type).distinct()
+    if filters.risk in RiskBand.__members__.values():
+        low, high = RISK_BAND_DAYS[RiskBand(filters.risk)]
+        cases = cases.filter(account__days_past_due__gte=low)
+        if high is not None:
+            cases = cases.filter(account__days_past_due__lte=high)
+    return cases
+
+
+class _Percentile(Aggregate):
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression: Any, fraction: float, **extra: Any) -> None:
+        super().__init__(expression, fraction=fraction, **extra)
+
+
+class _Epoch(Func):
+    template = "EXTRACT(EPOCH FROM %(expressions)s)"
+    output_field = FloatField()
+
+
+def _first_event(kinds: tuple[str, ...]) -> Subquery:
+    return Subquery(
+        CaseEvent.objects.filter(
+            case=OuterRef("pk"), kind__in=kinds, occurred_at__gte=OuterRef("submitted_at")
+        )
+        .order_by("occurred_at")
+        .values("occurred_at")[:1]
+    )
+
+
+@dataclass(frozen=True)
+class Durations:
+    count: int = 0
+    median_hours: float | None = None
+    p90_hours: float | None = None
+
+
+def _durations(cases: QuerySet[HardshipCase], kinds: tuple[str, ...]) -> Durations:
+    timed = cases.annotate(at=_first_event(kinds)).filter(at__isnull=False)
+    elapsed = ExpressionWrapper(F("at") - F("submitted_at"), output_field=DurationField())
+    if connection.vendor == "postgresql":
+        figures = timed.annotate(elapsed=elapsed).aggregate(
+            count=Count("pk"),
+            median=_Percentile(_Epoch(F("elapsed")), 0.5),
+            p90=_Percentile(_Epoch(F("elapsed")), 0.9),
+        )
+        hours = {k: (v / 3600 if v is not None else None) for k, v in figures.items()}
+        return Durations(int(figures["count"]), hours["median"], hours["p90"])
+    seconds = sorted(
+        d.total_seconds() for d in timed.annotate(e=elapsed).values_list("e", flat=True)
+    )
+    if not seconds:
+        return Durations()
+    p90 = (
+        statistics.quantiles(seconds, n=10, method="inclusive")[-1]
+        if len(seconds) > 1
+        else seconds[0]
+    )
+    return Durations(len(seconds), statistics.median(seconds) / 3600, p90 / 3600)
+
+
+@dataclass
+class Kpis:
+    filters: Filters
+    cases_total: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    first_response: Durations = field(default_factory=Durations)
+    decision: Durations = field(default_factory=Durations)
+    sla_cases: int = 0
+    sla_breached: int = 0
+    offers: dict[str, int] = field(default_factory=dict)
+    concessions: dict[str, Decimal] = field(default_factory=dict)
+    plans_by_status: dict[str, int] = field(default_factory=dict)
+    instalments_due: int = 0
+    instalments_kept: int = 0
+    cure_base: int = 0
+    cured: int = 0
+    agents: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def sla_breach_rate(self) -> float | None:
+        return round(100 * self.sla_breached / self.sla_cases, 1) if self.sla_cases else None
+
+    @property
+    def promise_kept_rate(self) -> float | None:
+        if not self.instalments_due:
+            return None
+        return round(100 * self.instalments_kept / self.instalments_due, 1)
+
+    @property
+    def cure_rate(self) -> float | None:
+        return round(100 * self.cured / self.cure_base, 1) if self.cure_base else None
+
+
+def compute(filters: Filters, *, now: datetime | None = None) -> Kpis:
+    """Every KPI for the selected cases (about a dozen queries, whatever their number)."""
+    now = now or timezone.now()
+    cases = selected_cases(filters)
+    ids = cases.values("pk")
+    kpis = Kpis(filters=filters)
+    kpis.by_status = dict(
+        cases.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    kpis.cases_total = sum(kpis.by_status.values())
+    kpis.first_response = _durations(cases, FIRST_RESPONSE_EVENTS)
+    kpis.decision = _durations(cases, DECISION_EVENTS)
+
+    # SLA: decided after the deadline, or still waiting for the bank past it.
+    decided_at = _first_event(DECISION_EVENTS)
+    sla = (
+        cases.filter(decision_due__isnull=False)
+        .annotate(decided_at=decided_at)
+        .aggregate(
+            total=Count("pk"),
+            breached=Count(
+                "pk",
+                filter=Q(decided_at__gt=F("decision_due"))
+                | Q(decided_at__isnull=True, status__in=SLA_STATUSES, decision_due__lt=now),
+            ),
+        )
+    )
+    kpis.sla_cases, kpis.sla_breached = sla["total"], sla["breached"]
+
+    events = CaseEvent.objects.filter(case__in=ids)
+    kpis.offers = events.aggregate(
+        made=Count("pk", filter=Q(kind__in=("offer_sent", "offer_for_approval"))),
+        for_approval=Count("pk", filter=Q(kind="offer_for_approval")),
+        approved=Count("pk", filter=Q(kind="offer_approved")),
+        rejected=Count("pk", filter=Q(kind="offer_rejected")),
+        accepted=Count("pk", filter=Q(kind="offer_accepted")),
+    )
+
+    plans = RepaymentPlan.objects.filter(case__in=ids)
+    if filters.plan_type:
+        plans = plans.filter(plan_type=filters.plan_type)
+    zero = Decimal("0.00")
+    sums = plans.exclude(status__in=(PlanStatus.EXPIRED, PlanStatus.CANCELLED)).aggregate(
+        interest=Sum("interest_waived"),
+        fees=Sum("fees_waived"),
+        principal=Sum("forgiven"),
+        plans=Count("pk"),
+    )
+    kpis.concessions = {
+        "interest": sums["interest"] or zero,
+        "fees": sums["fees"] or zero,
+        "principal": sums["principal"] or zero,
+        "plans": sums["plans"],
+    }
+    kpis.plans_by_status = dict(
+        plans.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+
+    today = timezone.localdate()
+    due = Instalment.objects.filter(
+        plan__in=plans.filter(activated_at__isnull=False).values("pk"),
+        due_date__lt=today,
+        amount__gt=0,
+    ).aggregate(
+        due=Count("pk"),
+        kept=Count("pk", filter=Q(status=InstalmentStatus.PAID)),
+    )
+    kpis.instalments_due, kpis.instalments_kept = due["due"], due["kept"]
+
+    cure = plans.filter(activated_at__lte=now - CURE_WINDOW).aggregate(
+        base=Count("pk"),
+        cured=Count(
+            "pk",
+            filter=Q(status=PlanStatus.COMPLETED)
+            | Q(status__in=(PlanStatus.ON_TRACK, PlanStatus.AT_RISK), account__days_past_due=0),
+        ),
+    )
+    kpis.cure_base, kpis.cured = cure["base"], cure["cured"]
+
+    kpis.agents = list(
+        cases.filter(assignee__isnull=False)
+        .annotate(decided_at=_first_event(DECISION_EVENTS))
+        .order_by()
+        .values("assignee", "assignee__email", "assignee__profile__full_name")
+        .annotate(
+            cases=Count("pk", distinct=True),
+            decided=Count("pk", filter=Q(events__kind__in=DECISION_EVENTS), distinct=True),
+            plans_made=Count("plans", distinct=True),
+            breached=Count(
+                "pk",
+                filter=Q(decided_at__gt=F("decision_due"))
+                | Q(decided_at__isnull=True, status__in=SLA_STATUSES, decision_due__lt=now),
+                distinct=True,
+            ),
+        )
+        .order_by("-cases", "assignee__email")
+    )
+    return kpis

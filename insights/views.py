@@ -1,0 +1,121 @@
+"""The KPI dashboard for supervisors and administrators, and its tables as CSV."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from accounts.access import AuthenticatedRequest, permission_required
+from accounts.roles import Perm
+from cases.models import CaseStatus
+from insights.csv_export import csv_response
+from insights.forms import KpiFilterForm
+from insights.kpis import Kpis, compute
+from insights.models import DailySnapshot
+from plans.models import PlanStatus
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def trend_rows(kpis: Kpis) -> list[dict[str, Any]]:
+    """The daily snapshots of the period: delinquency with and without a plan."""
+    rows = []
+    for snapshot in DailySnapshot.objects.filter(
+        day__range=(kpis.filters.start, kpis.filters.end)
+    ).order_by("day"):
+        accounts = snapshot.figures.get("accounts") or {}
+        total, planned = accounts.get("total"), accounts.get("with_plan")
+        row: dict[str, Any] = {"day": snapshot.day, "backfilled": snapshot.backfilled}
+        if total:
+            unplanned = total - (planned or 0)
+            row.update(
+                dpd30_all=_share(accounts["dpd30"], total),
+                dpd90_all=_share(accounts["dpd90"], total),
+                dpd30_plan=_share(accounts["dpd30_planned"], planned or 0),
+                dpd30_no_plan=_share(accounts["dpd30"] - accounts["dpd30_planned"], unplanned),
+            )
+        rows.append(row)
+    return rows
+
+
+@permission_required(Perm.VIEW_KPIS)
+@require_GET
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
+    data = {**KpiFilterForm.initial_values(), **request.GET.dict()}
+    form = KpiFilterForm(data)
+    if not form.is_valid():
+        return render(request, "insights/dashboard.html", {"form": form}, status=400)
+    kpis = compute(form.filters())
+    trend = trend_rows(kpis)
+    export = request.GET.get("export")
+    if export == "status":
+        return csv_response(
+            "cases-by-status.csv",
+            [_("Status"), _("Cases")],
+            [(CaseStatus(s).label, n) for s, n in sorted(kpis.by_status.items())],
+        )
+    if export == "agents":
+        return csv_response(
+            "agents.csv",
+            [_("Agent"), _("Cases"), _("Decided"), _("Plans"), _("Decided late or overdue")],
+            [
+                (
+                    row["assignee__profile__full_name"] or row["assignee__email"],
+                    row["cases"],
+                    row["decided"],
+                    row["plans_made"],
+                    row["breached"],
+                )
+                for row in kpis.agents
+            ],
+        )
+    if export == "trend":
+        return csv_response(
+            "delinquency.csv",
+            [
+                _("Day"),
+                _("Accounts 30+ days past due (percent)"),
+                _("Accounts 90+ days past due (percent)"),
+                _("With a plan: 30+ days past due (percent)"),
+                _("Without a plan: 30+ days past due (percent)"),
+            ],
+            [
+                (
+                    r["day"],
+                    r.get("dpd30_all"),
+                    r.get("dpd90_all"),
+                    r.get("dpd30_plan"),
+                    r.get("dpd30_no_plan"),
+                )
+                for r in trend
+            ],
+        )
+    chart = {
+        "labels": [str(r["day"]) for r in trend if "dpd30_all" in r],
+        "with_plan": [r["dpd30_plan"] for r in trend if "dpd30_all" in r],
+        "without_plan": [r["dpd30_no_plan"] for r in trend if "dpd30_all" in r],
+        "series": [_("30+ days past due with a plan"), _("30+ days past due without a plan")],
+    }
+    query = request.GET.copy()
+    query.pop("export", None)
+    return render(
+        request,
+        "insights/dashboard.html",
+        {
+            "form": form,
+            "kpis": kpis,
+            "status_rows": [(CaseStatus(s).label, n) for s, n in sorted(kpis.by_status.items())],
+            "plan_rows": [
+                (PlanStatus(s).label, n) for s, n in sorted(kpis.plans_by_status.items())
+            ],
+            "trend": trend,
+            "chart": chart,
+            "query": query.urlencode(),
+        },
+    )
