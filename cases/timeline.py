@@ -153,6 +153,10 @@ _TEXTS: dict[str, tuple[Any, Any]] = {
         gettext_lazy("Your plan %(plan)s ended with the case"),
         gettext_lazy("Plan %(plan)s cancelled with the case"),
     ),
+    "survey_answered": (
+        gettext_lazy("You told us how we did"),
+        gettext_lazy("The cardholder answered the satisfaction survey"),
+    ),
     "reminder_sent": (
         gettext_lazy("Reminder sent"),
         gettext_lazy("Automated reminder to the cardholder (in the contact log)"),

@@ -15,6 +15,7 @@ from accounts.widgets import DATE_HELP, DateTextInput
 from cases.models import HardshipReason, Product
 from cases.policy.rules import RISK_BAND_LABELS
 from insights.kpis import Filters
+from insights.models import SurveyMoment
 from plans.forms import PLAN_TYPE_LABELS
 
 MAX_RANGE = timedelta(days=3 * 366)
@@ -91,3 +92,25 @@ class KpiFilterForm(forms.Form):
             risk=data.get("risk") or "",
             product=data.get("product") or "",
         )
+
+
+class SurveyForm(forms.Form):
+    moment = forms.ChoiceField(choices=SurveyMoment.choices, widget=forms.HiddenInput)
+    score = forms.TypedChoiceField(
+        label=_("How well did we help you?"),
+        choices=[
+            ("1", _("1: very poorly")),
+            ("2", _("2: poorly")),
+            ("3", _("3: fairly")),
+            ("4", _("4: well")),
+            ("5", _("5: very well")),
+        ],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Anything you would like to tell us (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

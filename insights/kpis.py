@@ -18,6 +18,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import (
     Aggregate,
+    Avg,
     Count,
     DurationField,
     ExpressionWrapper,
@@ -30,11 +31,13 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cases.models import CaseEvent, HardshipCase
 from cases.negotiation.selectors import SLA_STATUSES
 from cases.policy.rules import RISK_BAND_DAYS, RiskBand
+from insights.models import SurveyResponse
 from plans.models import Instalment, InstalmentStatus, PlanStatus, RepaymentPlan
 
 #: The team's first visible step on a submitted case.
@@ -168,6 +171,8 @@ class Kpis:
     cure_base: int = 0
     cured: int = 0
     agents: list[dict[str, Any]] = field(default_factory=list)
+    satisfaction: dict[str, Any] = field(default_factory=dict)
+    satisfaction_by_month: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def sla_breach_rate(self) -> float | None:
@@ -280,5 +285,14 @@ def compute(filters: Filters, *, now: datetime | None = None) -> Kpis:
             ),
         )
         .order_by("-cases", "assignee__email")
+    )
+    answers = SurveyResponse.objects.filter(case__in=ids)
+    kpis.satisfaction = answers.aggregate(average=Avg("score"), answers=Count("pk"))
+    kpis.satisfaction_by_month = list(
+        answers.annotate(month=TruncMonth("created_at"))
+        .order_by()
+        .values("month")
+        .annotate(average=Avg("score"), answers=Count("pk"))
+        .order_by("month")
     )
     return kpis

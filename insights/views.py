@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import AuthenticatedRequest, permission_required
 from accounts.roles import Perm
-from cases.models import CaseStatus
+from cases.core import CaseActionRefused
+from cases.models import CaseStatus, HardshipCase
 from insights.csv_export import csv_response
-from insights.forms import KpiFilterForm
+from insights.forms import KpiFilterForm, SurveyForm
 from insights.kpis import Kpis, compute
 from insights.models import DailySnapshot
+from insights.surveys import survey_answer
 from plans.models import PlanStatus
 
 
@@ -119,3 +123,27 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "query": query.urlencode(),
         },
     )
+
+
+@permission_required(Perm.USE_PORTAL)
+@require_POST
+def survey(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    """The cardholder's answer to "how did we do?" on their case page."""
+    case = get_object_or_404(HardshipCase, pk=case_id, account__holder=request.user)
+    form = SurveyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a score from 1 to 5."))
+        return redirect(reverse("cases:detail", args=[case.pk]) + "#survey")
+    try:
+        survey_answer(
+            case=case,
+            actor=request.user,
+            moment=form.cleaned_data["moment"],
+            score=int(form.cleaned_data["score"]),
+            comment=form.cleaned_data["comment"],
+        )
+    except CaseActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Thank you for telling us how we did."))
+    return redirect(reverse("cases:detail", args=[case.pk]) + "#survey")

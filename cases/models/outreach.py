@@ -19,6 +19,7 @@ class ReminderKind(models.TextChoices):
     SIGNATURE_EXPIRING = "signature_expiring", _("Agreement about to expire unsigned")
     SLA_BREACHED = "sla_breached", _("Decision overdue")
     ARRANGEMENT_UNCONFIRMED = "arrangement_unconfirmed", _("Arrangement not confirmed")
+    SURVEY = "survey", _("How did we do?")
 
 
 class Audience(models.TextChoices):

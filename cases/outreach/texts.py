@@ -59,6 +59,13 @@ TEXTS: dict[str, tuple[str, str]] = {
             "the core-system team that the relief has been applied."
         ),
     ),
+    ReminderKind.SURVEY: (
+        gettext_noop("How did we do with case %(reference)s?"),
+        gettext_noop(
+            "Tell us in one click, from 1 to 5, on your case page. It takes a minute and helps "
+            "us help the next person; answering is up to you and changes nothing on your case."
+        ),
+    ),
 }
 
 #: The line every email and text message to a cardholder ends with.
