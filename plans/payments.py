@@ -93,7 +93,8 @@ def plan_assess(*, plan: RepaymentPlan, today: date | None = None) -> RepaymentP
         arrangement_record(plan=plan, kind=ArrangementKind.END)
         if case.status == CaseStatus.ACTIVE:
             from_status = run_transition(case, "complete_plan")
-            bump_version(case, "status")
+            case.closed_at = plan.ended_at
+            bump_version(case, "status", "closed_at")
             record_event(case, actor=None, kind="plan_completed", from_status=from_status)
             notify_holder(case, gettext_noop("You completed your plan on case %(reference)s"))
     elif len(overdue) >= 2 or any(today - i.due_date > timedelta(days=tolerance) for i in overdue):

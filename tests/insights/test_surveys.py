@@ -82,3 +82,17 @@ def test_no_survey_long_after_the_moment(signed):
         activated_at=timezone.now() - timedelta(days=30)
     )
     assert open_moment(signed) is None
+
+
+def test_a_completed_plan_asks_about_the_whole_case(active, cardholder):  # noqa: F811
+    from plans.payments import payment_record
+
+    payment_record(
+        plan=active,
+        reference="ALL",
+        amount=active.total_payable,
+        received_on=active.created_at.date(),
+        source="import",
+    )
+    active.case.refresh_from_db()
+    assert open_moment(active.case) == "ended"

@@ -78,6 +78,7 @@ def test_paying_everything_completes_the_plan_and_ends_the_case(active):
     )
     done = _fresh(active)
     assert done.status == PlanStatus.COMPLETED
+    assert done.case.closed_at == done.ended_at  # the case ended when the plan did
     assert done.case.status == CaseStatus.COMPLETED
     assert not done.instalments.exclude(status=InstalmentStatus.PAID).exists()
 
