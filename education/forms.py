@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Category, HardshipReason
-from education.models import Article, Recommendation, Stage, Topic
+from education.models import Article, Recommendation, Stage, Term, Topic
 from plans.forms import PLAN_TYPE_LABELS
 
 
@@ -58,6 +58,9 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args: Any, preview_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["body"].widget.attrs["hx-post"] = preview_url
+        explains = self.fields["explains"]
+        if isinstance(explains, forms.ChoiceField):
+            explains.choices = [("", _("No term")), *Term.choices]
 
 
 class PublishForm(forms.Form):

@@ -56,6 +56,6 @@ def demo_outcomes_seed() -> list[str]:
     ]
 
 
-@register_seeder(order=50)
+@register_seeder(order=35)
 def seed_demo_outcomes() -> list[str]:
     return demo_outcomes_seed()

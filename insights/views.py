@@ -15,12 +15,18 @@ from accounts.access import AuthenticatedRequest, permission_required
 from accounts.roles import Perm
 from cases.core import CaseActionRefused
 from cases.models import CaseStatus, HardshipCase
+from cases.models.case import STAFF_STATUS_LABELS
 from insights.csv_export import csv_response
 from insights.forms import KpiFilterForm, SurveyForm
 from insights.kpis import Kpis, compute
 from insights.models import DailySnapshot
 from insights.surveys import survey_answer
 from plans.models import PlanStatus
+
+
+def _status_label(status: str) -> str:
+    """Status names as staff pages say them: about the cardholder, not to them."""
+    return str(STAFF_STATUS_LABELS.get(CaseStatus(status), CaseStatus(status).label))
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -62,7 +68,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         return csv_response(
             "cases-by-status.csv",
             [_("Status"), _("Cases")],
-            [(CaseStatus(s).label, n) for s, n in sorted(kpis.by_status.items())],
+            [(_status_label(s), n) for s, n in sorted(kpis.by_status.items())],
         )
     if export == "agents":
         return csv_response(
@@ -114,7 +120,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         {
             "form": form,
             "kpis": kpis,
-            "status_rows": [(CaseStatus(s).label, n) for s, n in sorted(kpis.by_status.items())],
+            "status_rows": [(_status_label(s), n) for s, n in sorted(kpis.by_status.items())],
             "plan_rows": [
                 (PlanStatus(s).label, n) for s, n in sorted(kpis.plans_by_status.items())
             ],
