@@ -1255,6 +1255,18 @@ def generate(arguments: argparse.Namespace) -> None:
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)
     moment = time.perf_counter()
+    # A year of daily snapshots for the outcomes page's trend: today's figures, written for
+    # each of the last 365 days (the page reads them; their values do not matter to its speed).
+    from insights.models import DailySnapshot
+    from insights.snapshots import portfolio_figures
+
+    figures = portfolio_figures()
+    today = date.today()
+    DailySnapshot.objects.bulk_create(
+        [DailySnapshot(day=today - timedelta(days=n), figures=figures) for n in range(365)],
+        ignore_conflicts=True,
+    )
+    moment = step("365 daily snapshots", moment)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     step("VACUUM ANALYZE", moment)
@@ -1449,6 +1461,11 @@ def measure(arguments: argparse.Namespace) -> None:
         Page("Queue, page 200", "agent", "/staff/queue/?page=200"),
         Page("Staff review page", "agent", f"/staff/cases/{subjects.case_id}/"),
         Page("Supervisor approvals", "supervisor", "/supervisor/approvals/"),
+        Page(
+            "Outcomes, last 365 days",
+            "supervisor",
+            f"/insights/?start={date.today() - timedelta(days=364)}&end={date.today()}",
+        ),
     ]
     results: list[PageResult] = []
     with override_settings(ROOT_URLCONF=trivial_urlconf()):
