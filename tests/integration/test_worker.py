@@ -59,16 +59,17 @@ def due_today(services, active, cardholder):  # noqa: F811 - the imported fixtur
     return first
 
 
-def _worker(queue: str, backend: str, probe: Path) -> subprocess.Popen[str]:
+def _worker(queue: str, backend: str, probe: Path, **extra_env: str) -> subprocess.Popen[str]:
     database = connection.settings_dict
     url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DJANGO_SETTINGS_MODULE": "tests.integration.worker_settings",
         "DATABASE_URL": url,
         "SMS_BACKEND": f"tests.integration.sms_probe.{backend}",
         "SMS_PROBE_DIR": str(probe),
         "CELERY_VISIBILITY_TIMEOUT": "3",
+        **extra_env,
     }
     return subprocess.Popen(  # noqa: S603
         [
@@ -177,3 +178,58 @@ def test_beat_running_the_scan_twice_sends_once(due_today, real_queue, tmp_path)
     assert Reminder.objects.count() == 1
     assert Reminder.objects.get().status == ReminderStatus.SENT
     assert len(list(tmp_path.glob("sent-*"))) == 1
+
+
+def test_a_failed_task_is_retried_with_backoff_until_it_succeeds(
+    services,
+    submitted,  # noqa: F811 - the imported fixture
+    agent,
+    supervisor,
+    cardholder,
+    real_queue,
+    tmp_path,
+):
+    """Storing the agreement fails (its folder is a file), the worker retries with backoff; once
+    the folder is put right, a retry stores it, once."""
+    from config.celery import app
+    from plans.models import Agreement, AgreementStatus
+    from plans.tasks import agreement_render
+    from tests.plans.test_plan_and_agreement import _accepted
+
+    app.conf.task_always_eager = True  # the plan is made here, its render queued below
+    _accepted(submitted, agent, supervisor, cardholder, "instalment")
+    app.conf.task_always_eager = False
+    agreement = Agreement.objects.get(plan__case=submitted)
+    Agreement.objects.filter(pk=agreement.pk).update(
+        status=AgreementStatus.QUEUED, attempts=0, draft="", draft_sha256=""
+    )
+    media = tmp_path / "media"
+    media.mkdir()
+    blocker = media / "agreements"
+    blocker.write_text("a file where the agreements folder should be")
+    worker = _worker(
+        real_queue,
+        "Recording",
+        tmp_path,
+        WORKER_MEDIA_ROOT=str(media),
+        CELERY_VISIBILITY_TIMEOUT="120",
+    )
+    try:
+        agreement_render.apply_async(args=[agreement.pk], queue=real_queue)
+        _wait_for(
+            lambda: Agreement.objects.get(pk=agreement.pk).attempts >= 2,
+            worker,
+            what="a second attempt after the first failed",
+        )
+        assert Agreement.objects.get(pk=agreement.pk).status == AgreementStatus.QUEUED
+        blocker.unlink()
+        _wait_for(
+            lambda: Agreement.objects.get(pk=agreement.pk).status == AgreementStatus.READY,
+            worker,
+            what="a retry to store the agreement",
+        )
+    finally:
+        _stop(worker)
+    stored = Agreement.objects.get(pk=agreement.pk)
+    assert stored.draft_sha256
+    assert len(list((media / "agreements").rglob("*.pdf"))) == 1
