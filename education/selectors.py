@@ -64,6 +64,14 @@ def for_term(term: str, language: str) -> Article | None:
     return published(language).filter(explains=term).first()
 
 
+def term_articles(language: str) -> dict[str, Article]:
+    """Each explained term's published guide in `language`, in one query."""
+    articles: dict[str, Article] = {}
+    for article in published(language).exclude(explains="").order_by("published_at"):
+        articles.setdefault(article.explains, article)
+    return articles
+
+
 def translation_of(article: Article) -> Article | None:
     return (
         Article.objects.filter(key=article.key, status=ArticleStatus.PUBLISHED)

@@ -13,11 +13,19 @@ from education.views import reader_language
 register = template.Library()
 
 
-@register.inclusion_tag("education/explain_link.html")
-def explain(term: str, label: str = "") -> dict[str, Any]:
+@register.inclusion_tag("education/explain_link.html", takes_context=True)
+def explain(context: Any, term: str, label: str = "") -> dict[str, Any]:
     """A small "What is this?" link to the published guide explaining `term` in the reader's
-    language; nothing when there is none."""
-    return {"article": selectors.for_term(term, reader_language()), "label": label}
+    language; nothing when there is none. One query a page, however many terms it explains
+    (a list of offers explains the same terms on every row)."""
+    language = reader_language()
+    request = context.get("request")
+    cache: dict[str, dict[str, Any]] = getattr(request, "_education_terms", None) or {}
+    if language not in cache:
+        cache[language] = selectors.term_articles(language)
+        if request is not None:
+            request._education_terms = cache
+    return {"article": cache[language].get(term), "label": label}
 
 
 @register.inclusion_tag("education/recommended.html", takes_context=True)

@@ -215,7 +215,7 @@ def test_a_failed_task_is_retried_with_backoff_until_it_succeeds(
         CELERY_VISIBILITY_TIMEOUT="120",
     )
     try:
-        agreement_render.apply_async(args=[agreement.pk], queue=real_queue)
+        agreement_render.apply_async(args=(agreement.pk,), queue=real_queue)
         _wait_for(
             lambda: Agreement.objects.get(pk=agreement.pk).attempts >= 2,
             worker,

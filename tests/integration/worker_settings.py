@@ -15,7 +15,7 @@ PRIVATE_MEDIA_ROOT = Path(os.environ.get("WORKER_MEDIA_ROOT", str(PRIVATE_MEDIA_
 STORAGES = {
     **STORAGES,
     "default": {
-        **STORAGES["default"],
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     },
 }
