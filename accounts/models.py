@@ -125,6 +125,9 @@ class Profile(models.Model):
     # online inbox; these say whether they may also go out by email or text message.
     reminders_by_email = models.BooleanField(_("send me reminders by email"), default=True)
     reminders_by_sms = models.BooleanField(_("send me reminders by text message"), default=True)
+    # When the phone number last changed: a number changed recently (by whoever holds the
+    # session) does not yet receive signing codes, and the owner is told by email.
+    phone_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

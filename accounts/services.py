@@ -10,6 +10,7 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import AuditAction, AuditEvent, Notification, Profile, User
 from accounts.roles import Role
@@ -107,12 +108,37 @@ def profile_update(*, profile: Profile, actor: User, **values: Any) -> Profile:
             changes[field] = {"old": str(old), "new": str(new)}
             setattr(profile, field, new)
     if changes:
+        if "phone" in changes:
+            profile.phone_changed_at = timezone.now()
         profile.full_clean()
         profile.save()
         audit_record(
             actor=actor, subject=profile.user, action=AuditAction.PROFILE_UPDATED, changes=changes
         )
+        if "phone" in changes and profile.user.email:
+            _tell_phone_changed(profile)
     return profile
+
+
+def _tell_phone_changed(profile: Profile) -> None:
+    """The owner hears of a new phone number at their verified email address, in case it was
+    not them (a number someone else set must not receive their codes unnoticed)."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    user = profile.user
+    with translation.override(profile.preferred_language):
+        subject = gettext("Your phone number was changed")
+        body = gettext(
+            "The phone number on your account was changed. If this was you, there is nothing "
+            "to do. If it was not, sign in, change your password and tell us at once. For a "
+            "day, codes to sign agreements still go to this email address."
+        )
+    transaction.on_commit(
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    )
 
 
 def notify(

@@ -64,6 +64,7 @@ class ArticleForm(forms.ModelForm):
 
 
 class PublishForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     when = forms.ChoiceField(
         label=_("When"),
         choices=[("now", _("Publish now")), ("later", _("Publish at a set time"))],

@@ -26,12 +26,14 @@ from education.rendering import reading_minutes, render_markdown
 
 #: Fields an editor writes; the rest follows from them or from the workflow.
 TEXT_FIELDS = ("key", "language", "title", "slug", "summary", "body", "explains")
-EDITABLE = (ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW)
+#: Only a draft's text changes: in review it is frozen, so the reviewer publishes what they read.
+EDITABLE = (ArticleStatus.DRAFT,)
 
 
 def uneditable_message() -> str:
     return _(
-        "A published, scheduled or archived article is changed by taking it back to draft first."
+        "Only a draft can be changed: send an article in review back to draft, or take a "
+        "published one back, first."
     )
 
 
@@ -125,22 +127,51 @@ def article_return(*, article: Article, actor: User, note: str) -> Article:
     return article
 
 
+def writers_since_published(article: Article) -> set[int]:
+    """Everyone who changed the text since the article was last published (or ever, if it
+    never was): compared revision by revision, whatever the revision was called."""
+    fields = ("title", "slug", "summary", "body", "explains")
+    revisions = list(article.history.order_by("history_date", "history_id"))
+    writers: set[int] = set()
+    previous: tuple[str, ...] | None = None
+    for revision in revisions:
+        if revision.status == ArticleStatus.PUBLISHED:
+            writers.clear()
+        text = tuple(getattr(revision, field) or "" for field in fields)
+        if text != previous and revision.history_user_id is not None:
+            writers.add(revision.history_user_id)
+        previous = text
+    return writers
+
+
+def latest_revision(article: Article) -> int | None:
+    return (
+        article.history.order_by("-history_date", "-history_id")
+        .values_list("history_id", flat=True)
+        .first()
+    )
+
+
 @transaction.atomic
 def article_publish(
-    *, article: Article, actor: User, publish_at: datetime | None = None
+    *,
+    article: Article,
+    actor: User,
+    publish_at: datetime | None = None,
+    revision: int | None = None,
 ) -> Article:
-    """Publish now, or schedule for `publish_at`. Never by the editor who wrote the last
-    version: a second editor checks every text readers see."""
+    """Publish now, or schedule for `publish_at`. Never by anyone who wrote any of the text
+    since it was last published: a second editor checks every text readers see. `revision` is
+    the revision the reviewer read; if the article moved on since, nothing is published."""
     _require_editor(actor)
     article = _locked(article)
     if article.status != ArticleStatus.IN_REVIEW:
         raise EducationRefused(_("Only an article in review can be published."))
-    last_writer = (
-        article.history.exclude(history_change_reason="submitted for review")
-        .values_list("history_user_id", flat=True)
-        .first()
-    )
-    if actor.pk in {article.author_id, last_writer}:
+    if revision is not None and revision != latest_revision(article):
+        raise EducationRefused(
+            _("The article changed since you opened it. Read it again before publishing.")
+        )
+    if actor.pk in writers_since_published(article) | {article.author_id}:
         raise EducationRefused(_("Another editor must publish what you wrote."))
     now = timezone.now()
     if publish_at is not None and publish_at <= now:

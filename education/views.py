@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -29,6 +30,7 @@ from education.rendering import render_markdown
 from education.services import EducationRefused
 
 PAGE_SIZE = 12
+SLUG = re.compile(r"[-a-z0-9]{1,40}")
 
 
 def reader_language() -> str:
@@ -43,8 +45,9 @@ def index(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     topic = None
-    if request.GET.get("topic"):
-        topic = Topic.objects.filter(slug=request.GET["topic"]).first()
+    topic_slug = request.GET.get("topic", "")
+    if topic_slug and SLUG.fullmatch(topic_slug):
+        topic = Topic.objects.filter(slug=topic_slug).first()
     articles = selectors.search(language, query) if query else selectors.published(language)
     if topic is not None:
         articles = articles.filter(topics=topic)
@@ -132,7 +135,7 @@ def editor_list(request: AuthenticatedRequest) -> HttpResponse:
     articles = Article.objects.select_related("author__profile").order_by("key", "language")
     if status in ArticleStatus.values:
         articles = articles.filter(status=status)
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     if query:
         articles = articles.filter(Q(title__icontains=query) | Q(key__icontains=query))
     return render(
@@ -188,7 +191,10 @@ def editor_edit(request: AuthenticatedRequest, article_id: int | None = None) ->
             "preview": render_markdown(form["body"].value() or ""),
             "publish_form": PublishForm(),
             "return_form": ReturnForm(),
-            "can_publish": article is not None and article.author_id != request.user.pk,
+            "can_publish": article is not None
+            and request.user.pk
+            not in services.writers_since_published(article) | {article.author_id},
+            "revision": services.latest_revision(article) if article else None,
         },
         status=400 if form.errors else 200,
     )
@@ -225,6 +231,7 @@ def editor_action(request: AuthenticatedRequest, article_id: int, action: str) -
                 article=article,
                 actor=request.user,
                 publish_at=publish.cleaned_data["publish_at"] if later else None,
+                revision=publish.cleaned_data["revision"],
             )
             messages.success(request, _("Scheduled.") if later else _("Published."))
         elif action == "return":
@@ -291,7 +298,10 @@ def editor_recommendations(request: AuthenticatedRequest) -> HttpResponse:
     form = RecommendationForm(request.POST or None)
     if request.method == "POST":
         if "delete" in request.POST:
-            rule = get_object_or_404(Recommendation, pk=request.POST.get("delete"))
+            rule_id = request.POST.get("delete", "")
+            if not rule_id.isdigit():
+                raise Http404
+            rule = get_object_or_404(Recommendation, pk=int(rule_id))
             services.recommendation_delete(actor=request.user, rule=rule)
             messages.success(request, _("Rule removed."))
             return redirect("education:editor_recommendations")

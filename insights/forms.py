@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -19,6 +19,7 @@ from insights.models import SurveyMoment
 from plans.forms import PLAN_TYPE_LABELS
 
 MAX_RANGE = timedelta(days=3 * 366)
+EARLIEST = date(2000, 1, 1)
 
 
 def _any(choices: Any) -> list[tuple[str, Any]]:
@@ -72,7 +73,9 @@ class KpiFilterForm(forms.Form):
         data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end:
-            if start > end:
+            if start < EARLIEST or end > timezone.localdate() + timedelta(days=366):
+                self.add_error("start", _("Choose dates between 2000 and next year."))
+            elif start > end:
                 self.add_error("end", _("The end of the period must be after its start."))
             elif end - start > MAX_RANGE:
                 self.add_error("start", _("Choose a period of three years at most."))

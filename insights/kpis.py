@@ -21,6 +21,7 @@ from django.db.models import (
     Avg,
     Count,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     FloatField,
@@ -90,7 +91,10 @@ def selected_cases(filters: Filters) -> QuerySet[HardshipCase]:
     if filters.product:
         cases = cases.filter(account__product=filters.product)
     if filters.plan_type:
-        cases = cases.filter(plans__plan_type=filters.plan_type).distinct()
+        # Exists, not a join: a case with two plans (one expired, one agreed) counts once.
+        cases = cases.filter(
+            Exists(RepaymentPlan.objects.filter(case=OuterRef("pk"), plan_type=filters.plan_type))
+        )
     if filters.risk in RiskBand.__members__.values():
         low, high = RISK_BAND_DAYS[RiskBand(filters.risk)]
         cases = cases.filter(account__days_past_due__gte=low)
@@ -276,7 +280,11 @@ def compute(filters: Filters, *, now: datetime | None = None) -> Kpis:
         .annotate(
             cases=Count("pk", distinct=True),
             decided=Count("pk", filter=Q(events__kind__in=DECISION_EVENTS), distinct=True),
-            plans_made=Count("plans", distinct=True),
+            plans_made=Count(
+                "plans",
+                filter=~Q(plans__status__in=(PlanStatus.EXPIRED, PlanStatus.CANCELLED)),
+                distinct=True,
+            ),
             breached=Count(
                 "pk",
                 filter=Q(decided_at__gt=F("decision_due"))

@@ -10,7 +10,7 @@ import hashlib
 import io
 import logging
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -86,6 +86,8 @@ def agreement_prepare(*, agreement_id: int) -> Agreement:
 CODE_VALID_MINUTES = 15
 CODE_MAX_ATTEMPTS = 5
 CODE_RESEND_SECONDS = 60
+#: A phone number changed less than this long ago does not receive signing codes (email does).
+PHONE_SETTLING = timedelta(days=1)
 
 
 class SigningRefused(Exception):
@@ -119,7 +121,11 @@ def signing_code_channel(user: User) -> tuple[str, str]:
     channel and we have their number, else by email. (A code is not a reminder: opting out of
     reminders by a channel does not stop it.)"""
     profile = getattr(user, "profile", None)
-    if profile and profile.preferred_channel == "sms" and profile.phone:
+    settled = profile is not None and (
+        profile.phone_changed_at is None
+        or timezone.now() - profile.phone_changed_at >= PHONE_SETTLING
+    )
+    if profile and profile.preferred_channel == "sms" and profile.phone and settled:
         return "sms", profile.phone
     return "email", user.email
 

@@ -61,7 +61,14 @@ def signature_valid(data: bytes) -> bool:
     except Exception:  # a malformed or foreign file is simply not authentic
         logger.info("Signature check failed", exc_info=True)
         return False
-    return bool(status.bottom_line) and status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    # Signed by the bank's own certificate, not merely by one the trusted roots vouch for (the
+    # time-stamping authority's root is trusted for timestamps only).
+    signed_by_bank = status.signing_cert.dump() == _bank_certificate().dump()
+    return (
+        bool(status.bottom_line)
+        and status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+        and signed_by_bank
+    )
 
 
 def verify(data: bytes) -> Verdict:

@@ -140,7 +140,13 @@ def reminders_deliver_due(*, now: datetime | None = None) -> int:
         if not ids:
             return handled
         for reminder_id in ids:
-            handled += reminder_deliver(reminder_id, now=now)
+            try:
+                handled += reminder_deliver(reminder_id, now=now)
+            except Exception:
+                # One reminder that cannot be handled (a check or a template failing) must not
+                # hold up every later one: it is put back with a backoff, then given up.
+                logger.exception("Reminder %s could not be delivered", reminder_id)
+                _count_failure(reminder_id, now=now)
         last_id = ids[-1]
 
 
@@ -177,6 +183,24 @@ def reminder_deliver(reminder_id: int, *, now: datetime | None = None) -> bool:
     return True
 
 
+def _count_failure(reminder_id: int, *, now: datetime) -> None:
+    with transaction.atomic():
+        reminder = (
+            Reminder.objects.select_for_update(skip_locked=True)
+            .filter(pk=reminder_id, status=ReminderStatus.PENDING)
+            .first()
+        )
+        if reminder is None:
+            return
+        reminder.attempts += 1
+        if reminder.attempts >= MAX_ATTEMPTS:
+            reminder.status = ReminderStatus.FAILED
+            reminder.note = "could not be delivered"
+        else:
+            reminder.deliver_after = now + timedelta(minutes=5 * 2 ** (reminder.attempts - 1))
+        reminder.save()
+
+
 def _finish(reminder: Reminder, status: str, *, note: str = "") -> None:
     reminder.status = status
     reminder.note = note[:300]
@@ -202,7 +226,14 @@ def _deliver_to_cardholder(reminder: Reminder, *, now: datetime) -> None:
     breaches = contact_breaches(case.account, at=now)
     if any(breach.rule in TIMING_RULES for breach in breaches):
         profile = getattr(user, "profile", None)
-        reminder.deliver_after = contact_window(profile).next_allowed(now)
+        window = contact_window(profile)
+        later = window.next_allowed(now)
+        if not window.allows(later):
+            # The cardholder's own hours lie inside the quiet hours: no moment is allowed.
+            _log_contact(reminder, ContactChannelKind.IN_APP, now=now)
+            _finish(reminder, ReminderStatus.IN_APP, note="no allowed contact hours")
+            return
+        reminder.deliver_after = later
         reminder.note = "waiting for the contact hours"
         reminder.save()
         return
@@ -286,7 +317,7 @@ def _send(reminder: Reminder, channel: str, address: str, *, language: str, now:
             channels.email_send(address, subject, text)
         else:
             channels.sms_send(address, text)
-    except (OSError, channels.SendFailed) as error:
+    except Exception as error:
         reminder.attempts += 1
         logger.warning("Reminder %s not sent by %s: %s", reminder.key, channel, error)
         if reminder.attempts >= MAX_ATTEMPTS:

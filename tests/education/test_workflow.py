@@ -111,3 +111,47 @@ def test_publishing_requires_review_first(editor, other_editor):
     article = write(editor)
     with pytest.raises(EducationRefused, match="in review"):
         services.article_publish(article=article, actor=other_editor)
+
+
+def test_text_in_review_is_frozen(editor, other_editor):
+    article = write(editor)
+    services.article_submit(article=article, actor=editor)
+    with pytest.raises(EducationRefused, match="Only a draft"):
+        services.article_save(
+            actor=other_editor,
+            article=article,
+            values={"body": "Rewritten by the reviewer."},
+            topics=article.topics.all(),
+        )
+
+
+def test_nobody_publishes_text_they_wrote_whatever_came_between(editor, other_editor, admin):
+    article = write(editor)
+    # A second editor rewrites the draft; then the article goes round a send-back.
+    services.article_save(
+        actor=other_editor, article=article, values={"body": "Theirs."}, topics=article.topics.all()
+    )
+    services.article_submit(article=article, actor=editor)
+    services.article_return(article=article, actor=admin, note="Shorter, please")
+    services.article_submit(article=article, actor=editor)
+    for writer in (editor, other_editor):
+        with pytest.raises(EducationRefused, match="Another editor"):
+            services.article_publish(article=article, actor=writer)
+    # The reviewer who only sent it back, and read it again unchanged, may publish it.
+    assert services.article_publish(article=article, actor=admin).status == "published"
+
+
+def test_a_reviewer_publishes_only_the_revision_they_read(editor, other_editor, admin):
+    article = write(editor)
+    services.article_submit(article=article, actor=editor)
+    read = services.latest_revision(article)
+    services.article_return(article=article, actor=admin, note="One more thing")
+    services.article_save(
+        actor=editor, article=article, values={"body": "Changed."}, topics=article.topics.all()
+    )
+    services.article_submit(article=article, actor=editor)
+    with pytest.raises(EducationRefused, match="changed since you opened it"):
+        services.article_publish(article=article, actor=other_editor, revision=read)
+    fresh = services.latest_revision(article)
+    done = services.article_publish(article=article, actor=other_editor, revision=fresh)
+    assert done.status == "published"

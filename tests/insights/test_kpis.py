@@ -157,6 +157,10 @@ def test_the_dashboard_and_its_csv(portfolio, client_for, supervisor, agent, car
     assert csv_file["Content-Type"].startswith("text/csv")
     body = csv_file.content.decode("utf-8-sig")
     assert "'=cmd" in body
+    ancient = client.get(
+        reverse("insights:dashboard"), {"start": "0001-01-01", "end": "0001-01-02"}
+    )
+    assert ancient.status_code == 400
     bad = client.get(reverse("insights:dashboard"), {"start": "2026-12-31", "end": "2026-01-01"})
     assert bad.status_code == 400
     assert "must be after its start" in bad.content.decode()
@@ -164,3 +168,28 @@ def test_the_dashboard_and_its_csv(portfolio, client_for, supervisor, agent, car
 
 def test_only_supervisors_and_administrators_see_outcomes(client_for, agent):
     assert client_for(agent).get(reverse("insights:dashboard")).status_code == 403
+
+
+def test_a_case_with_two_plans_counts_once_under_a_plan_type_filter(active):  # noqa: F811
+    """An agreement left unsigned expires; the case gets a second plan of the same type."""
+    from cases.models import Offer, OfferAcceptance
+    from plans.models import PlanStatus, RepaymentPlan
+
+    acceptance = OfferAcceptance.objects.get(pk=active.acceptance_id)
+    offer = Offer.objects.get(pk=acceptance.offer_id)  # accepted: copied as it is
+    offer.pk, offer.supersedes = None, None
+    offer.save()
+    acceptance.pk, acceptance.offer = None, offer
+    acceptance.save()
+    expired = RepaymentPlan.objects.get(pk=active.pk)
+    expired.pk, expired.reference, expired.acceptance = None, "PL-EXPIRED", acceptance
+    expired.save()
+    RepaymentPlan.objects.filter(pk=expired.pk).update(status=PlanStatus.EXPIRED)
+    filters = Filters(
+        start=timezone.localdate() - timedelta(days=30),
+        end=timezone.localdate(),
+        plan_type=active.plan_type,
+    )
+    kpis = compute(filters)
+    assert kpis.cases_total == 1
+    assert kpis.agents[0]["plans_made"] == 1

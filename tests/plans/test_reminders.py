@@ -293,3 +293,29 @@ def test_staff_see_a_reminder_waiting_for_the_cardholders_hours(
     page = client_for(agent).get(reverse("cases:review", args=[active.case_id])).content.decode()
     assert 'data-testid="reminders-waiting"' in page
     assert "Instalment due today" in page
+
+
+class Broken:
+    def send(self, phone, text):
+        raise ValueError("the provider's client rejects this number")
+
+
+def test_a_gateway_error_of_any_kind_holds_up_nothing_else(active, first, cardholder, settings):
+    settings.SMS_BACKEND = "tests.plans.test_reminders.Broken"
+    _prefer(cardholder, "sms", phone="13800138000")
+    now = _at(first.due_date, 10)
+    reminders_scan(now=now)
+    assert reminders_deliver_due(now=now) == 1  # no exception escapes
+    reminder = Reminder.objects.get()
+    assert (reminder.status, reminder.attempts) == (ReminderStatus.PENDING, 1)
+
+
+def test_contact_hours_inside_the_quiet_hours_leave_the_inbox_only(active, first, cardholder):
+    _prefer(cardholder, "email", contact_from=time(22, 0), contact_until=time(23, 0))
+    now = _at(first.due_date, 10)
+    reminders_scan(now=now)
+    reminders_deliver_due(now=now)
+    reminder = Reminder.objects.get()
+    assert reminder.status == ReminderStatus.IN_APP
+    assert "no allowed contact hours" in reminder.note
+    assert mail.outbox == []

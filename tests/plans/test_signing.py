@@ -342,3 +342,21 @@ def test_an_authority_that_does_not_answer_refuses_cleanly(
     assert response.status_code == 400
     assert "could not complete the bank&#x27;s signature" in response.content.decode()
     assert RepaymentPlan.objects.get(pk=ready.pk).agreement.status == AgreementStatus.READY
+
+
+def test_a_phone_number_changed_just_now_gets_no_codes_and_the_owner_is_told(
+    client_for, cardholder, ready, django_capture_on_commit_callbacks, sms_outbox
+):
+    from accounts.services import profile_update
+
+    profile = cardholder.profile
+    profile.preferred_channel = "sms"
+    profile.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        profile_update(profile=profile, actor=cardholder, phone="13900139000")
+    assert mail.outbox[-1].to == [cardholder.email]
+    assert "phone number was changed" in mail.outbox[-1].subject
+    client = client_for(cardholder)
+    code = _code(client, ready, django_capture_on_commit_callbacks)  # read from the email
+    assert code
+    assert sms_outbox == []
