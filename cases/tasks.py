@@ -2,5 +2,6 @@
 
 from cases.negotiation.tasks import expire_offers
 from cases.outreach.tasks import deliver_reminders, queue_reminders
+from cases.risk import score_accounts
 
-__all__ = ["deliver_reminders", "expire_offers", "queue_reminders"]
+__all__ = ["deliver_reminders", "expire_offers", "queue_reminders", "score_accounts"]

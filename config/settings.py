@@ -187,6 +187,7 @@ CELERY_BEAT_SCHEDULE = {
     "queue-reminders": {"task": "cases.tasks.queue_reminders", "schedule": 30 * 60.0},
     "deliver-reminders": {"task": "cases.tasks.deliver_reminders", "schedule": 5 * 60.0},
     "daily-snapshot": {"task": "insights.tasks.take_snapshot", "schedule": 60 * 60.0},
+    "score-accounts": {"task": "cases.tasks.score_accounts", "schedule": 24 * 60 * 60.0},
     "publish-scheduled-articles": {
         "task": "education.tasks.publish_scheduled",
         "schedule": 5 * 60.0,

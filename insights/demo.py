@@ -25,6 +25,9 @@ ANSWERS = (
 
 @transaction.atomic
 def demo_outcomes_seed() -> list[str]:
+    from cases.risk import accounts_score_all
+
+    scored = accounts_score_all()
     today = timezone.localdate()
     made = snapshots_backfill(first=today - timedelta(days=30), last=today - timedelta(days=1))
     snapshot_take(day=today)
@@ -50,7 +53,8 @@ def demo_outcomes_seed() -> list[str]:
             continue
     return [
         "",
-        f"  Outcomes: {made} days of snapshots back-filled, today's taken; "
+        f"  Outcomes: {scored} accounts risk-scored, {made} days of snapshots back-filled, "
+        "today's taken; "
         f"{SurveyResponse.objects.count()} survey answers ({answered} now);",
         "    supervisors and administrators see them at /insights/.",
     ]

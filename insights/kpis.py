@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from cases.models import CaseEvent, HardshipCase
 from cases.negotiation.selectors import SLA_STATUSES
-from cases.policy.rules import RISK_BAND_DAYS, RiskBand
+from cases.policy.rules import RiskBand, risk_band_q
 from insights.models import SurveyResponse
 from plans.models import Instalment, InstalmentStatus, PlanStatus, RepaymentPlan
 
@@ -96,10 +96,7 @@ def selected_cases(filters: Filters) -> QuerySet[HardshipCase]:
             Exists(RepaymentPlan.objects.filter(case=OuterRef("pk"), plan_type=filters.plan_type))
         )
     if filters.risk in RiskBand.__members__.values():
-        low, high = RISK_BAND_DAYS[RiskBand(filters.risk)]
-        cases = cases.filter(account__days_past_due__gte=low)
-        if high is not None:
-            cases = cases.filter(account__days_past_due__lte=high)
+        cases = cases.filter(risk_band_q(RiskBand(filters.risk), "account__"))
     return cases
 
 

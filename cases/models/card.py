@@ -115,6 +115,12 @@ class CardAccount(models.Model):
     linking_failures = models.PositiveSmallIntegerField(default=0)
     linking_locked_at = models.DateTimeField(_("online linking locked"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The explainable risk score (cases/risk.py), refreshed daily by beat and by
+    # `manage.py score_accounts`.
+    risk_points = models.PositiveSmallIntegerField(null=True, blank=True)
+    risk_band = models.CharField(max_length=10, blank=True, db_index=True)
+    risk_reasons = models.JSONField(default=list, blank=True)
+    risk_scored_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("card account")

@@ -74,6 +74,53 @@ class NegotiationPolicy(models.Model):
         decimal_places=2,
         default=Decimal("200.00"),
     )
+    # The risk score: points per fact, and the bands (cases/risk.py, docs/risk.md).
+    risk_points_dpd_1 = models.PositiveSmallIntegerField(
+        _("risk score: points for 1 to 29 days past due"), default=10
+    )
+    risk_points_dpd_30 = models.PositiveSmallIntegerField(
+        _("risk score: points for 30 to 59 days past due"), default=25
+    )
+    risk_points_dpd_60 = models.PositiveSmallIntegerField(
+        _("risk score: points for 60 to 89 days past due"), default=40
+    )
+    risk_points_dpd_90 = models.PositiveSmallIntegerField(
+        _("risk score: points for 90 to 179 days past due"), default=60
+    )
+    risk_points_dpd_180 = models.PositiveSmallIntegerField(
+        _("risk score: points for 180 or more days past due"), default=80
+    )
+    risk_points_missed_payment = models.PositiveSmallIntegerField(
+        _("risk score: points a month paid below the minimum (last six, three at most)"),
+        default=10,
+    )
+    risk_points_utilisation_90 = models.PositiveSmallIntegerField(
+        _("risk score: points for using 90 percent or more of the credit limit"), default=10
+    )
+    risk_points_over_limit = models.PositiveSmallIntegerField(
+        _("risk score: points for owing more than the credit limit"), default=20
+    )
+    risk_points_low_payments = models.PositiveSmallIntegerField(
+        _("risk score: points for paying less than half of the minimums over six months"),
+        default=15,
+    )
+    risk_points_cash = models.PositiveSmallIntegerField(
+        _("risk score: points when cash withdrawals are a fifth or more of spending"), default=10
+    )
+    risk_points_spending_rise = models.PositiveSmallIntegerField(
+        _("risk score: points when spending rose by 30 percent or more"), default=10
+    )
+    risk_points_income_shortfall = models.PositiveSmallIntegerField(
+        _("risk score: points when the statement's income does not cover essentials and debts"),
+        default=15,
+    )
+    risk_band_medium_from = models.PositiveSmallIntegerField(
+        _("medium risk from (points)"), default=25
+    )
+    risk_band_high_from = models.PositiveSmallIntegerField(_("high risk from (points)"), default=60)
+    risk_band_very_high_from = models.PositiveSmallIntegerField(
+        _("very high risk from (points)"), default=80
+    )
     # What the bank may expect with no plan, by risk band: the monthly chance an account left
     # without a plan rolls on towards charge-off, and what is recovered of it then.
     roll_rate_low = models.DecimalField(

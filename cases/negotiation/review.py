@@ -64,6 +64,7 @@ from cases.policy.rules import (
     plan_policy,
     risk_band_for,
 )
+from cases.risk import reason_lines as risk_reason_lines
 from cases.statement import statement_label
 from cases.timeline import with_text
 from plans.calculator import (
@@ -111,6 +112,7 @@ def _review_context(
         "account": account,
         "balance": selectors.balance_of(account),
         "risk_band": RISK_BAND_LABELS[risk_band_for(account)],
+        "risk_reasons": risk_reason_lines(account),
         "affordability": affordability,
         "flags": [(statement_label(flag.category), flag) for flag in affordability.flags]
         if affordability

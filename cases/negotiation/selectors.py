@@ -19,7 +19,7 @@ from cases.models import (
     Offer,
     OfferStatus,
 )
-from cases.policy.rules import RISK_BAND_DAYS
+from cases.policy.rules import risk_band_q
 from plans.calculator import RiskBand
 
 #: The SLA clock runs while the bank owes the cardholder an answer.
@@ -81,10 +81,7 @@ def queue_for(
         if high is not None:
             cases = cases.filter(account__days_past_due__lte=high)
     if filters.risk in RiskBand.__members__.values():
-        low, high = RISK_BAND_DAYS[RiskBand(filters.risk)]
-        cases = cases.filter(account__days_past_due__gte=low)
-        if high is not None:
-            cases = cases.filter(account__days_past_due__lte=high)
+        cases = cases.filter(risk_band_q(RiskBand(filters.risk), "account__"))
     if filters.reason:
         cases = cases.filter(reason=filters.reason)
     if filters.sla == "breached":

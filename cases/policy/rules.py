@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
@@ -95,6 +96,16 @@ def policy_authority() -> AuthorityLimits:
     )
 
 
+def risk_band_q(band: RiskBand, prefix: str = "") -> Q:
+    """The rows in `band`: scored accounts by their score's band, the others by days past due
+    (`prefix` leads to the account, e.g. "account__")."""
+    low, high = RISK_BAND_DAYS[band]
+    unscored = Q(**{f"{prefix}risk_band": "", f"{prefix}days_past_due__gte": low})
+    if high is not None:
+        unscored &= Q(**{f"{prefix}days_past_due__lte": high})
+    return Q(**{f"{prefix}risk_band": band.value}) | unscored
+
+
 def authority_limits(role: str) -> AuthorityLimits:
     row = AuthorityLimit.objects.filter(role=role).first()
     if row is None:
@@ -133,7 +144,10 @@ RISK_BAND_LABELS: dict[RiskBand, Any] = {
 
 
 def risk_band_for(account: CardAccount) -> RiskBand:
-    """The band whose days past due include the account's."""
+    """The band of the account's risk score (cases/risk.py); until it is scored, the band
+    whose days past due include the account's."""
+    if account.risk_band in RiskBand.__members__.values():
+        return RiskBand(account.risk_band)
     days = account.days_past_due
     for band, (_low, high) in RISK_BAND_DAYS.items():
         if high is None or days <= high:

@@ -45,6 +45,21 @@ POLICY_RANGES: dict[str, tuple[int, int] | None] = {
     "roll_rate_high": (0, 100),
     "roll_rate_very_high": (0, 100),
     "charge_off_recovery_percent": (0, 100),
+    "risk_points_dpd_1": (0, 200),
+    "risk_points_dpd_30": (0, 200),
+    "risk_points_dpd_60": (0, 200),
+    "risk_points_dpd_90": (0, 200),
+    "risk_points_dpd_180": (0, 200),
+    "risk_points_missed_payment": (0, 200),
+    "risk_points_utilisation_90": (0, 200),
+    "risk_points_over_limit": (0, 200),
+    "risk_points_low_payments": (0, 200),
+    "risk_points_cash": (0, 200),
+    "risk_points_spending_rise": (0, 200),
+    "risk_points_income_shortfall": (0, 200),
+    "risk_band_medium_from": (1, 500),
+    "risk_band_high_from": (1, 500),
+    "risk_band_very_high_from": (1, 500),
 }
 
 
@@ -297,6 +312,21 @@ def _rule_problems(
                 POLICY_SCOPE,
                 "quiet_hours_end",
                 _("The quiet hours must end at a different time from when they start."),
+            )
+        )
+
+    bands = tuple(
+        (POLICY_SCOPE, name)
+        for name in ("risk_band_medium_from", "risk_band_high_from", "risk_band_very_high_from")
+    )
+    if usable(*bands) and not (
+        policy.risk_band_medium_from < policy.risk_band_high_from < policy.risk_band_very_high_from
+    ):
+        problems.append(
+            PolicyProblem(
+                POLICY_SCOPE,
+                "risk_band_high_from",
+                _("The risk bands must start at rising scores: medium, then high, then very high."),
             )
         )
 
