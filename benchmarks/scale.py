@@ -90,7 +90,15 @@ STATUS_SHARES: dict[str, int] = {
     "declined": 80,
     "closed": 80,
 }
-OPEN = ("draft", "submitted", "in_review", "awaiting_approval", "awaiting_cardholder", "agreed")
+OPEN = (
+    "draft",
+    "submitted",
+    "in_review",
+    "awaiting_approval",
+    "awaiting_cardholder",
+    "agreed",
+    "active",
+)
 
 _SURNAMES = """Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Lin Gao Luo
 Zheng Liang Xie Song Tang Han Feng Deng Cao Peng"""
@@ -207,14 +215,28 @@ def to_json(value: object) -> str:
 
 def copy_rows(model: Any, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
     """Write `rows` into `model`'s table with COPY; columns are database column names."""
-    from django.db import connection
+    from django.db import connection, models
 
+    # Fields added since the generator was written take their model default, so that a new
+    # NOT NULL column never breaks it.
+    extra = [
+        field
+        for field in model._meta.concrete_fields
+        if field.column not in columns
+        and not field.null
+        and (field.has_default() or isinstance(field, models.CharField | models.TextField))
+    ]
+    defaults = [
+        to_json(field.get_default()) if isinstance(field, models.JSONField) else field.get_default()
+        for field in extra
+    ]
+    columns = [*columns, *(field.column for field in extra)]
     quote = connection.ops.quote_name
     sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
     count = 0
     with connection.cursor() as cursor, cursor.copy(sql) as copy:
         for row in rows:
-            copy.write_row(row)
+            copy.write_row([*row, *defaults])
             count += 1
     return count
 
@@ -448,11 +470,11 @@ class Generator:
         # Arrears fit the latest case: open and broken plans are behind, completed ones are not.
         for plan in plans:
             account = accounts[plan.account]
-            if plan.status in OPEN or plan.status == "broken":
+            if plan.status == "active":
+                account.dpd = max(account.dpd, rng.choice((0, 0, 0, 3)))
+            elif plan.status in OPEN or plan.status == "broken":
                 account.dpd = max(account.dpd, rng.choice((5, 12, 25, 33, 45, 61, 75, 95, 130)))
                 account.dpd += rng.randrange(0, 40)
-            elif plan.status == "active":
-                account.dpd = max(account.dpd, rng.choice((0, 0, 0, 3)))
         for account in accounts:
             if account.dpd == 0 and rng.random() < 0.25:
                 account.dpd = rng.randrange(1, 260)

@@ -5,11 +5,12 @@ and telling the cardholder. Features import this; this imports only models and t
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.dispatch import Signal
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django_fsm import TransitionNotAllowed
@@ -17,6 +18,8 @@ from django_fsm import TransitionNotAllowed
 from accounts import services as account_services
 from accounts.models import User
 from cases.models import (
+    DECISION_EVENTS,
+    FIRST_RESPONSE_EVENTS,
     LIVE_OFFER_STATUSES,
     CaseEvent,
     HardshipCase,
@@ -55,16 +58,31 @@ def record_event(
     from_status: str = "",
     payload: dict[str, Any] | None = None,
     visible: bool = True,
+    occurred_at: datetime | None = None,
 ) -> CaseEvent:
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case,
         actor=actor,
         kind=kind,
+        occurred_at=occurred_at or timezone.now(),
         from_status=from_status,
         to_status=case.status if from_status else "",
         payload=payload or {},
         visible_to_cardholder=visible,
     )
+    milestones = {}
+    if case.submitted_at is not None:
+        if kind in FIRST_RESPONSE_EVENTS and case.first_response_at is None:
+            milestones["first_response_at"] = event.occurred_at
+        if kind in DECISION_EVENTS and case.decided_at is None:
+            milestones["decided_at"] = event.occurred_at
+    if milestones:
+        # A plain update: these are records of when, not changes anyone must see as a new
+        # version of the case.
+        HardshipCase.objects.filter(pk=case.pk).update(**milestones)
+        for name, value in milestones.items():
+            setattr(case, name, value)
+    return event
 
 
 def is_holder(case: HardshipCase, user: User) -> bool:

@@ -29,7 +29,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
 from django.db.models.functions import TruncMonth
@@ -41,18 +40,6 @@ from cases.policy.rules import RiskBand, risk_band_q
 from insights.models import SurveyResponse
 from plans.models import Instalment, InstalmentStatus, PlanStatus, RepaymentPlan
 
-#: The team's first visible step on a submitted case.
-FIRST_RESPONSE_EVENTS = (
-    "claimed",
-    "assigned",
-    "info_requested",
-    "offer_sent",
-    "offer_for_approval",
-    "declined",
-    "contact_logged",
-)
-#: The bank's decision: an offer that reached the cardholder, or a decline.
-DECISION_EVENTS = ("offer_sent", "offer_approved", "declined")
 #: A plan is "cured" when the account is current this long after the plan started.
 CURE_WINDOW = timedelta(days=90)
 
@@ -114,16 +101,6 @@ class _Epoch(Func):
     output_field = FloatField()
 
 
-def _first_event(kinds: tuple[str, ...]) -> Subquery:
-    return Subquery(
-        CaseEvent.objects.filter(
-            case=OuterRef("pk"), kind__in=kinds, occurred_at__gte=OuterRef("submitted_at")
-        )
-        .order_by("occurred_at")
-        .values("occurred_at")[:1]
-    )
-
-
 @dataclass(frozen=True)
 class Durations:
     count: int = 0
@@ -131,9 +108,10 @@ class Durations:
     p90_hours: float | None = None
 
 
-def _durations(cases: QuerySet[HardshipCase], kinds: tuple[str, ...]) -> Durations:
-    timed = cases.annotate(at=_first_event(kinds)).filter(at__isnull=False)
-    elapsed = ExpressionWrapper(F("at") - F("submitted_at"), output_field=DurationField())
+def _durations(cases: QuerySet[HardshipCase], moment: str) -> Durations:
+    """From submission to `moment` (a case column kept by `cases.core.record_event`)."""
+    timed = cases.filter(**{f"{moment}__isnull": False})
+    elapsed = ExpressionWrapper(F(moment) - F("submitted_at"), output_field=DurationField())
     if connection.vendor == "postgresql":
         figures = timed.annotate(elapsed=elapsed).aggregate(
             count=Count("pk"),
@@ -200,22 +178,17 @@ def compute(filters: Filters, *, now: datetime | None = None) -> Kpis:
         cases.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
     )
     kpis.cases_total = sum(kpis.by_status.values())
-    kpis.first_response = _durations(cases, FIRST_RESPONSE_EVENTS)
-    kpis.decision = _durations(cases, DECISION_EVENTS)
+    kpis.first_response = _durations(cases, "first_response_at")
+    kpis.decision = _durations(cases, "decided_at")
 
     # SLA: decided after the deadline, or still waiting for the bank past it.
-    decided_at = _first_event(DECISION_EVENTS)
-    sla = (
-        cases.filter(decision_due__isnull=False)
-        .annotate(decided_at=decided_at)
-        .aggregate(
-            total=Count("pk"),
-            breached=Count(
-                "pk",
-                filter=Q(decided_at__gt=F("decision_due"))
-                | Q(decided_at__isnull=True, status__in=SLA_STATUSES, decision_due__lt=now),
-            ),
-        )
+    sla = cases.filter(decision_due__isnull=False).aggregate(
+        total=Count("pk"),
+        breached=Count(
+            "pk",
+            filter=Q(decided_at__gt=F("decision_due"))
+            | Q(decided_at__isnull=True, status__in=SLA_STATUSES, decision_due__lt=now),
+        ),
     )
     kpis.sla_cases, kpis.sla_breached = sla["total"], sla["breached"]
 
@@ -271,12 +244,11 @@ def compute(filters: Filters, *, now: datetime | None = None) -> Kpis:
 
     kpis.agents = list(
         cases.filter(assignee__isnull=False)
-        .annotate(decided_at=_first_event(DECISION_EVENTS))
         .order_by()
         .values("assignee", "assignee__email", "assignee__profile__full_name")
         .annotate(
             cases=Count("pk", distinct=True),
-            decided=Count("pk", filter=Q(events__kind__in=DECISION_EVENTS), distinct=True),
+            decided=Count("pk", filter=Q(decided_at__isnull=False), distinct=True),
             plans_made=Count(
                 "plans",
                 filter=~Q(plans__status__in=(PlanStatus.EXPIRED, PlanStatus.CANCELLED)),

@@ -19,7 +19,9 @@ from cases.models.card import (
     category_label,
 )
 from cases.models.case import (
+    DECISION_EVENTS,
     ENDED_STATUSES,
+    FIRST_RESPONSE_EVENTS,
     MESSAGE_STATUSES,
     OPEN_STATUSES,
     QUEUE_STATUSES,
@@ -66,7 +68,9 @@ from cases.models.policy import (
 )
 
 __all__ = [
+    "DECISION_EVENTS",
     "ENDED_STATUSES",
+    "FIRST_RESPONSE_EVENTS",
     "LIVE_OFFER_STATUSES",
     "MESSAGE_STATUSES",
     "OPEN_STATUSES",

@@ -63,6 +63,18 @@ STAFF_STATUS_LABELS = {
     CaseStatus.AWAITING_CARDHOLDER: _("Waiting for the cardholder's answer"),
 }
 
+#: The team's first visible step on a submitted case, and the bank's decision on it.
+FIRST_RESPONSE_EVENTS = (
+    "claimed",
+    "assigned",
+    "info_requested",
+    "offer_sent",
+    "offer_for_approval",
+    "declined",
+    "contact_logged",
+)
+DECISION_EVENTS = ("offer_sent", "offer_approved", "declined")
+
 #: Statuses of cases that ended without a plan, which staff can look back on from the queue.
 ENDED_STATUSES = (CaseStatus.DECLINED, CaseStatus.WITHDRAWN, CaseStatus.CLOSED)
 
@@ -170,6 +182,10 @@ class HardshipCase(ConcurrentTransitionMixin, models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     decision_due = models.DateTimeField(_("decision due"), null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The team's first step after submission, and the bank's decision (an offer reaching the
+    # cardholder, or a decline): kept by `cases.core.record_event` for the outcomes page.
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("hardship case")
@@ -430,6 +446,10 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["occurred_at", "id"]
+        indexes = [
+            # A case's first event of some kinds (the outcomes page: first response, decision).
+            models.Index(fields=["case", "kind", "occurred_at"], name="case_event_kind_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.from_status}->{self.to_status}"

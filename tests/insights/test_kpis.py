@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.application.services import case_start, case_submit
+from cases.core import record_event
 from cases.models import CaseEvent, HardshipCase
 from insights.csv_export import neutralise
 from insights.kpis import Filters, compute
@@ -31,10 +32,9 @@ def _case(holder, agent, *, at, events, due_in):
         submitted_at=at, decision_due=at + due_in, assignee=agent
     )
     CaseEvent.objects.filter(case=case).update(occurred_at=at)
+    case.refresh_from_db()
     for kind, hours in events:
-        CaseEvent.objects.create(
-            case=case, actor=agent, kind=kind, occurred_at=at + timedelta(hours=hours)
-        )
+        record_event(case, actor=agent, kind=kind, occurred_at=at + timedelta(hours=hours))
     return case
 
 
@@ -193,3 +193,25 @@ def test_a_case_with_two_plans_counts_once_under_a_plan_type_filter(active):  # 
     kpis = compute(filters)
     assert kpis.cases_total == 1
     assert kpis.agents[0]["plans_made"] == 1
+
+
+def test_the_case_keeps_its_first_response_and_decision(submitted, supervisor):  # noqa: F811
+    from cases.negotiation import services as n
+    from tests.plans.test_plan_and_agreement import _schedule
+
+    assert submitted.first_response_at is None
+    case = n.case_claim(case=submitted, actor=supervisor, version=submitted.version)
+    case.refresh_from_db()
+    claimed = case.first_response_at
+    assert claimed is not None
+    assert case.decided_at is None
+    n.offer_propose(
+        case=case,
+        actor=supervisor,
+        version=case.version,
+        schedule=_schedule(case, "instalment"),
+        rationale="Fits",
+    )
+    case.refresh_from_db()
+    assert case.first_response_at == claimed  # the first one stays
+    assert case.decided_at is not None
