@@ -24,3 +24,10 @@ def notifications_for(*, user: User, limit: int = 5) -> dict[str, object]:
         "notifications": notifications,
         "unread": user.notifications.filter(read_at__isnull=True).count(),
     }
+
+
+def active_with_role(role: str) -> QuerySet[User]:
+    """The active logins holding `role`, with their profiles."""
+    return (
+        User.objects.filter(is_active=True, groups__name=role).distinct().select_related("profile")
+    )

@@ -60,10 +60,6 @@ def related(article: Article, limit: int = 3) -> list[Article]:
     )
 
 
-def for_term(term: str, language: str) -> Article | None:
-    return published(language).filter(explains=term).first()
-
-
 def term_articles(language: str) -> dict[str, Article]:
     """Each explained term's published guide in `language`, in one query."""
     articles: dict[str, Article] = {}

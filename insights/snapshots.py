@@ -87,3 +87,28 @@ def snapshots_backfill(*, first: date, last: date) -> int:
             made += 1
         day += timedelta(days=1)
     return made
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def delinquency_trend(first: date, last: date) -> list[dict[str, Any]]:
+    """Each day's snapshot from `first` to `last`: the share of accounts 30+ and 90+ days past
+    due, and 30+ with and without a live plan (percent; absent on back-filled days)."""
+    rows = []
+    for snapshot in DailySnapshot.objects.filter(day__range=(first, last)).order_by("day"):
+        accounts = snapshot.figures.get("accounts") or {}
+        total, planned = accounts.get("total"), accounts.get("with_plan") or 0
+        row: dict[str, Any] = {"day": snapshot.day, "backfilled": snapshot.backfilled}
+        if total:
+            row.update(
+                dpd30_all=_share(accounts["dpd30"], total),
+                dpd90_all=_share(accounts["dpd90"], total),
+                dpd30_plan=_share(accounts["dpd30_planned"], planned),
+                dpd30_no_plan=_share(
+                    accounts["dpd30"] - accounts["dpd30_planned"], total - planned
+                ),
+            )
+        rows.append(row)
+    return rows

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,44 +12,14 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import AuthenticatedRequest, permission_required
 from accounts.roles import Perm
 from cases.core import CaseActionRefused
-from cases.models import CaseStatus, HardshipCase
-from cases.models.case import STAFF_STATUS_LABELS
+from cases.models import HardshipCase
+from cases.models.case import staff_status_label
 from insights.csv_export import csv_response
 from insights.forms import KpiFilterForm, SurveyForm
-from insights.kpis import Kpis, compute
-from insights.models import DailySnapshot
+from insights.kpis import compute
+from insights.snapshots import delinquency_trend
 from insights.surveys import survey_answer
 from plans.models import PlanStatus
-
-
-def _status_label(status: str) -> str:
-    """Status names as staff pages say them: about the cardholder, not to them."""
-    return str(STAFF_STATUS_LABELS.get(CaseStatus(status), CaseStatus(status).label))
-
-
-def _share(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
-
-
-def trend_rows(kpis: Kpis) -> list[dict[str, Any]]:
-    """The daily snapshots of the period: delinquency with and without a plan."""
-    rows = []
-    for snapshot in DailySnapshot.objects.filter(
-        day__range=(kpis.filters.start, kpis.filters.end)
-    ).order_by("day"):
-        accounts = snapshot.figures.get("accounts") or {}
-        total, planned = accounts.get("total"), accounts.get("with_plan")
-        row: dict[str, Any] = {"day": snapshot.day, "backfilled": snapshot.backfilled}
-        if total:
-            unplanned = total - (planned or 0)
-            row.update(
-                dpd30_all=_share(accounts["dpd30"], total),
-                dpd90_all=_share(accounts["dpd90"], total),
-                dpd30_plan=_share(accounts["dpd30_planned"], planned or 0),
-                dpd30_no_plan=_share(accounts["dpd30"] - accounts["dpd30_planned"], unplanned),
-            )
-        rows.append(row)
-    return rows
 
 
 @permission_required(Perm.VIEW_KPIS)
@@ -62,13 +30,13 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "insights/dashboard.html", {"form": form}, status=400)
     kpis = compute(form.filters())
-    trend = trend_rows(kpis)
+    trend = delinquency_trend(kpis.filters.start, kpis.filters.end)
     export = request.GET.get("export")
     if export == "status":
         return csv_response(
             "cases-by-status.csv",
             [_("Status"), _("Cases")],
-            [(_status_label(s), n) for s, n in sorted(kpis.by_status.items())],
+            [(staff_status_label(s), n) for s, n in sorted(kpis.by_status.items())],
         )
     if export == "agents":
         return csv_response(
@@ -120,7 +88,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         {
             "form": form,
             "kpis": kpis,
-            "status_rows": [(_status_label(s), n) for s, n in sorted(kpis.by_status.items())],
+            "status_rows": [(staff_status_label(s), n) for s, n in sorted(kpis.by_status.items())],
             "plan_rows": [
                 (PlanStatus(s).label, n) for s, n in sorted(kpis.plans_by_status.items())
             ],

@@ -17,8 +17,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.formatting import money_param
-from accounts.models import User
 from accounts.roles import Role
+from accounts.selectors import active_with_role
 from cases.models import Audience, Reminder, ReminderKind
 from cases.outreach.services import Due
 from cases.policy.rules import current_policy
@@ -150,7 +150,7 @@ def arrangements_unconfirmed(now: datetime) -> Iterator[Due]:
     waiting = list(unacknowledged(now=now))
     if not waiting:
         return
-    supervisors = list(User.objects.filter(is_active=True, groups__name=Role.SUPERVISOR).distinct())
+    supervisors = list(active_with_role(Role.SUPERVISOR))
     for arrangement in waiting:
         assert arrangement.exported_at is not None  # noqa: S101 - filtered by unacknowledged
         for supervisor in supervisors:

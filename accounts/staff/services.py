@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditAction, StaffInvitation, User
 from accounts.roles import STAFF_ROLES, Role
+from accounts.selectors import active_with_role
 from accounts.services import audit_record, role_assign, user_create
 
 STAFF_INVITATION_DAYS = 3
@@ -45,7 +46,7 @@ def _require_staff_role(role: str) -> Role:
 
 
 def _active_admins() -> int:
-    return User.objects.filter(is_active=True, groups__name=Role.ADMIN).distinct().count()
+    return active_with_role(Role.ADMIN).count()
 
 
 @transaction.atomic

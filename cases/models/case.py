@@ -75,6 +75,12 @@ FIRST_RESPONSE_EVENTS = (
 )
 DECISION_EVENTS = ("offer_sent", "offer_approved", "declined")
 
+
+def staff_status_label(status: str) -> str:
+    """A status as staff pages say it: about the cardholder, not to them."""
+    return str(STAFF_STATUS_LABELS.get(CaseStatus(status), CaseStatus(status).label))
+
+
 #: Statuses of cases that ended without a plan, which staff can look back on from the queue.
 ENDED_STATUSES = (CaseStatus.DECLINED, CaseStatus.WITHDRAWN, CaseStatus.CLOSED)
 
@@ -237,7 +243,7 @@ class HardshipCase(ConcurrentTransitionMixin, models.Model):
     @property
     def status_for_staff(self) -> str:
         """The status as staff pages say it: about the cardholder, not to them."""
-        return str(STAFF_STATUS_LABELS.get(self.status, self.get_status_display()))
+        return staff_status_label(self.status)
 
     @property
     def decision_pending(self) -> bool:

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.roles import Role
+from accounts.selectors import active_with_role
 from cases.models import Audience, HardshipCase, Offer, OfferStatus, Reminder, ReminderKind
 from cases.negotiation.selectors import SLA_STATUSES
 from cases.outreach.services import Due
@@ -63,11 +64,7 @@ def decisions_overdue(now: datetime) -> Iterator[Due]:
     )
     if not cases:
         return
-    supervisors = list(
-        User.objects.filter(is_active=True, groups__name=Role.SUPERVISOR)
-        .distinct()
-        .select_related("profile")
-    )
+    supervisors = list(active_with_role(Role.SUPERVISOR))
     for case in cases:
         assert case.decision_due is not None  # noqa: S101 - filtered above
         for supervisor in supervisors:
