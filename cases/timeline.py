@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.formatting import money_in_text
-from cases.models import CaseEvent, Channel
+from cases.models import CaseEvent, Channel, FlagKind, Verdict
 
 # kind → (to the cardholder, to staff); a text may name payload fields as %(name)s.
 _TEXTS: dict[str, tuple[Any, Any]] = {
@@ -49,6 +49,26 @@ _TEXTS: dict[str, tuple[Any, Any]] = {
     "offer_sent": (
         gettext_lazy("We sent you an offer"),
         gettext_lazy("Offer sent to the cardholder"),
+    ),
+    "auto_approved": (
+        gettext_lazy("Your plan was approved at once"),
+        gettext_lazy("Approved automatically under policy version %(version)s"),
+    ),
+    "auto_referred": (
+        gettext_lazy("Your request went to a person, who will decide"),
+        gettext_lazy("Referred to a person by the automatic decision (policy version %(version)s)"),
+    ),
+    "auto_reviewed": (
+        gettext_lazy("Quality review of the automatic decision"),
+        gettext_lazy("Quality review of the automatic decision: %(verdict)s"),
+    ),
+    "flag_raised": (
+        gettext_lazy("Flag recorded: %(flag)s"),
+        gettext_lazy("Flag recorded: %(flag)s"),
+    ),
+    "flag_cleared": (
+        gettext_lazy("Flag cleared: %(flag)s"),
+        gettext_lazy("Flag cleared: %(flag)s"),
     ),
     "offer_for_approval": (
         gettext_lazy("Offer sent for approval"),
@@ -184,6 +204,10 @@ def describe(event: CaseEvent, *, for_staff: bool) -> str:
     values = {"name": "", "reason": "", "to": "", **payload}
     if "amount" in payload and "currency" in payload:
         values["amount"] = money_in_text(payload["amount"], payload["currency"])
+    if payload.get("flag") in FlagKind.values:
+        values["flag"] = FlagKind(payload["flag"]).label
+    if payload.get("verdict") in Verdict.values:
+        values["verdict"] = Verdict(payload["verdict"]).label
     try:
         return text % values
     except (KeyError, TypeError, ValueError):

@@ -300,6 +300,11 @@ def case_submit(*, case: HardshipCase, actor: User, version: int) -> HardshipCas
         from_status=from_status,
         payload={"decision_due": case.decision_due.isoformat()},
     )
+    from cases.decisions.services import auto_decide
+
+    decision = auto_decide(case)
+    if decision is not None and decision.outcome == "approve":
+        return case  # the cardholder is told their plan is approved
     holder = case.account.holder
     if holder is not None:
         account_services.notify(

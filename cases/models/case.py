@@ -72,8 +72,9 @@ FIRST_RESPONSE_EVENTS = (
     "offer_for_approval",
     "declined",
     "contact_logged",
+    "auto_approved",
 )
-DECISION_EVENTS = ("offer_sent", "offer_approved", "declined")
+DECISION_EVENTS = ("offer_sent", "offer_approved", "declined", "auto_approved")
 
 
 def staff_status_label(status: str) -> str:
@@ -152,6 +153,15 @@ class HardshipCase(ConcurrentTransitionMixin, models.Model):
     expected_recovery = models.DateField(_("expected recovery date"), null=True, blank=True)
     own_words = models.TextField(_("in your own words"), max_length=4000, blank=True)
 
+    # Asked in the application: each sends the request to a person rather than an automatic
+    # decision.
+    asked_for_person = models.BooleanField(
+        _("I would like a person to look at my request"), default=False
+    )
+    third_party = models.BooleanField(
+        _("Someone else (a relative, carer or adviser) is helping me with this request"),
+        default=False,
+    )
     household_size = models.PositiveSmallIntegerField(_("people in your household"), default=1)
     dependants = models.PositiveSmallIntegerField(_("of whom dependants"), default=0)
 

@@ -49,8 +49,9 @@ class Offer(ConcurrentTransitionMixin, models.Model):
 
     case = models.ForeignKey(HardshipCase, on_delete=models.CASCADE, related_name="offers")
     proposer = models.CharField(max_length=10, choices=Proposer.choices)
+    # Empty for the bank's offer made by an automatic decision (`auto_decision` says which).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     terms = models.JSONField()

@@ -153,6 +153,61 @@ class NegotiationPolicy(models.Model):
         decimal_places=2,
         default=Decimal("10.00"),
     )
+    # The self-service band: what a request may ask for and still be agreed at once, with no
+    # person (plans/calculator/decision.py). Anything outside it goes to a person.
+    auto_instalment = models.BooleanField(
+        _("self-service: instalment plans (reduced-rate or interest-free)"), default=True
+    )
+    auto_deferral = models.BooleanField(_("self-service: short payment breaks"), default=True)
+    auto_max_deferral_months = models.PositiveSmallIntegerField(
+        _("self-service: payment break, at most (months)"), default=3
+    )
+    auto_max_term_months = models.PositiveSmallIntegerField(
+        _("self-service: plan length, at most (months)"), default=48
+    )
+    auto_min_apr = models.DecimalField(
+        _("self-service: APR, at least (%)"), max_digits=6, decimal_places=2, default=Decimal("0")
+    )
+    auto_max_interest_waiver_percent = models.DecimalField(
+        _("self-service: interest waived, at most (percent of the interest owed)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("100.00"),
+    )
+    auto_max_fee_waiver_percent = models.DecimalField(
+        _("self-service: fees waived, at most (percent of the fees owed)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("100.00"),
+    )
+    auto_max_balance = models.DecimalField(
+        _("self-service: amount owed, at most"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("60000.00"),
+    )
+    auto_max_income_percent = models.DecimalField(
+        _("self-service: the largest payment, at most (percent of the monthly surplus)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("70.00"),
+    )
+    auto_risk_low = models.BooleanField(_("self-service: low risk"), default=True)
+    auto_risk_medium = models.BooleanField(_("self-service: medium risk"), default=True)
+    auto_risk_high = models.BooleanField(_("self-service: high risk"), default=False)
+    auto_risk_very_high = models.BooleanField(_("self-service: very high risk"), default=False)
+    auto_evidence_above = models.DecimalField(
+        _("evidence needed, reviewed by a person, when the amount owed is above"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("30000.00"),
+    )
+    auto_sample_percent = models.DecimalField(
+        _("automatic approvals sampled for quality review (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("5.00"),
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -61,6 +61,29 @@ class NegotiationPolicyForm(forms.ModelForm):
             "quiet_hours_start": _("Staff may not contact cardholders from this time…"),
             "quiet_hours_end": _("…until this time the next morning."),
             "max_contacts_per_day": _("At most as many as a week allows."),
+            "auto_instalment": _("Level monthly payments, at a reduced rate or interest-free."),
+            "auto_deferral": _("A few months without payments, then level payments."),
+            "auto_max_deferral_months": _("A longer break goes to a person."),
+            "auto_max_term_months": _(
+                "Longer plans go to a person. At most the maximum plan length above."
+            ),
+            "auto_min_apr": _("0 lets an interest-free plan be agreed at once."),
+            "auto_max_interest_waiver_percent": _(
+                "Of the interest owed when the plan starts. Stopping interest and fees is the "
+                "usual first step of a hardship plan; principal is never reduced automatically."
+            ),
+            "auto_max_fee_waiver_percent": _("Of the fees owed when the plan starts."),
+            "auto_max_balance": _("Larger debts go to a person, whatever the plan."),
+            "auto_max_income_percent": _(
+                "Of what the cardholder's income and spending leave each month: a plan that "
+                "takes more of it goes to a person, who can check it is affordable."
+            ),
+            "auto_evidence_above": _(
+                "Above this amount the policy asks for evidence, and a person reviews it first."
+            ),
+            "auto_sample_percent": _(
+                "This share of automatic approvals goes to a supervisor's quality-review list."
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

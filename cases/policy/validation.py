@@ -60,6 +60,21 @@ POLICY_RANGES: dict[str, tuple[int, int] | None] = {
     "risk_band_medium_from": (1, 500),
     "risk_band_high_from": (1, 500),
     "risk_band_very_high_from": (1, 500),
+    "auto_instalment": None,
+    "auto_deferral": None,
+    "auto_max_deferral_months": (0, 12),
+    "auto_max_term_months": (1, 60),
+    "auto_min_apr": (0, 100),
+    "auto_max_interest_waiver_percent": (0, 100),
+    "auto_max_fee_waiver_percent": (0, 100),
+    "auto_max_balance": (0, 10_000_000),
+    "auto_max_income_percent": (10, 100),
+    "auto_risk_low": None,
+    "auto_risk_medium": None,
+    "auto_risk_high": None,
+    "auto_risk_very_high": None,
+    "auto_evidence_above": (0, 10_000_000),
+    "auto_sample_percent": (0, 100),
 }
 
 
@@ -327,6 +342,20 @@ def _rule_problems(
                 POLICY_SCOPE,
                 "risk_band_high_from",
                 _("The risk bands must start at rising scores: medium, then high, then very high."),
+            )
+        )
+
+    band_term = ((POLICY_SCOPE, "max_term_months"), (POLICY_SCOPE, "auto_max_term_months"))
+    if usable(*band_term) and policy.auto_max_term_months > policy.max_term_months:
+        problems.append(
+            PolicyProblem(
+                POLICY_SCOPE,
+                "auto_max_term_months",
+                _(
+                    "Cannot be longer than the maximum plan length of the policy "
+                    "(%(months)s months)."
+                )
+                % {"months": policy.max_term_months},
             )
         )
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.forms import CheckboxInput
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
@@ -75,6 +76,11 @@ def current_form_data(client: Client, reason: str = "Quarterly policy review") -
     data = {}
     for form in page.forms:
         for field in form:
+            if isinstance(field.field.widget, CheckboxInput):
+                # A browser posts a ticked box as "on" and leaves an unticked one out.
+                if field.value():
+                    data[field.html_name] = "on"
+                continue
             value = field.field.widget.format_value(field.value())
             if isinstance(value, list):  # a select gives the chosen options
                 value = value[0] if value else ""
