@@ -3,6 +3,7 @@
 from django.urls import path
 
 from cases.application import views as application
+from cases.decisions import views as decisions
 from cases.enrolment import views as enrolment
 from cases.negotiation import review
 from cases.negotiation import views as negotiation
@@ -48,6 +49,27 @@ application_urls = [
         "cases/<int:case_id>/documents/<int:document_id>/remove/",
         application.document_remove,
         name="document_remove",
+    ),
+]
+
+decision_urls = [
+    path(
+        "cases/<int:case_id>/take-alternative/",
+        decisions.take_alternative,
+        name="take_alternative",
+    ),
+    path("staff/automatic-decisions/review/", decisions.quality_reviews, name="quality_reviews"),
+    path(
+        "staff/automatic-decisions/review/<int:decision_id>/",
+        decisions.quality_review_decide,
+        name="quality_review_decide",
+    ),
+    path("staff/automatic-decisions/", decisions.switch, name="auto_switch"),
+    path("staff/cases/<int:case_id>/flags/", decisions.flag_raise, name="flag_raise"),
+    path(
+        "staff/cases/<int:case_id>/flags/<int:flag_id>/clear/",
+        decisions.flag_clear,
+        name="flag_clear",
     ),
 ]
 
@@ -105,6 +127,7 @@ outreach_urls = [
 urlpatterns = [
     *portal_urls,
     *application_urls,
+    *decision_urls,
     *enrolment_urls,
     *negotiation_urls,
     *outreach_urls,

@@ -65,6 +65,18 @@ class ReasonForm(VersionedForm):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    third_party = forms.BooleanField(
+        label=_("Someone else (a relative, carer or adviser) is helping me with this request"),
+        required=False,
+    )
+    asked_for_person = forms.BooleanField(
+        label=_("I would like a person to look at my request"),
+        required=False,
+        help_text=_(
+            "Otherwise a plan within what we can agree straight away is approved at once, "
+            "at any hour."
+        ),
+    )
 
     def clean_expected_recovery(self) -> date | None:
         value: date | None = self.cleaned_data.get("expected_recovery")

@@ -103,13 +103,25 @@ def case_save_reason(
     duration: str,
     expected_recovery: date | None,
     own_words: str,
+    third_party: bool = False,
+    asked_for_person: bool = False,
 ) -> HardshipCase:
     case = lock_case(case, version=version)
     _editable_draft(case, actor)
     case.reason, case.duration = reason, duration
     case.expected_recovery, case.own_words = expected_recovery, own_words.strip()
+    case.third_party, case.asked_for_person = third_party, asked_for_person
     case.wizard_step = "money"
-    bump_version(case, "reason", "duration", "expected_recovery", "own_words", "wizard_step")
+    bump_version(
+        case,
+        "reason",
+        "duration",
+        "expected_recovery",
+        "own_words",
+        "third_party",
+        "asked_for_person",
+        "wizard_step",
+    )
     return case
 
 

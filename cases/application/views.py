@@ -136,6 +136,8 @@ def _step_reason(request: AuthenticatedRequest, case: HardshipCase) -> HttpRespo
         "duration": case.duration,
         "expected_recovery": case.expected_recovery,
         "own_words": case.own_words,
+        "third_party": case.third_party,
+        "asked_for_person": case.asked_for_person,
     }
     form = ReasonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -148,6 +150,8 @@ def _step_reason(request: AuthenticatedRequest, case: HardshipCase) -> HttpRespo
             duration=data["duration"],
             expected_recovery=data["expected_recovery"],
             own_words=data["own_words"],
+            third_party=data["third_party"],
+            asked_for_person=data["asked_for_person"],
         )
         return _next(case, "reason")
     return render(

@@ -130,8 +130,18 @@ class Story:
 # --- The two ways a case begins --------------------------------------------------------------
 
 
-def apply_online(account: CardAccount, holder: User, circumstances: Circumstances) -> HardshipCase:
-    """The cardholder fills in every step of the application wizard and sends it."""
+def apply_online(
+    account: CardAccount,
+    holder: User,
+    circumstances: Circumstances,
+    *,
+    asked_for_person: bool = True,
+) -> HardshipCase:
+    """The cardholder fills in every step of the application wizard and sends it.
+
+    The stories below are about the team's work, so their cardholders ask for a person to
+    look at the request (no automatic decision); `cases/decisions/demo.py` tells the stories
+    of automatic approvals and referrals."""
     case = case_start(account=account, actor=holder)
     case = case_save_reason(
         case=case,
@@ -141,6 +151,7 @@ def apply_online(account: CardAccount, holder: User, circumstances: Circumstance
         duration=circumstances.duration,
         expected_recovery=circumstances.expected_recovery(),
         own_words=circumstances.own_words,
+        asked_for_person=asked_for_person,
     )
     case = case_save_statement(
         case=case,

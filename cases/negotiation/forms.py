@@ -72,6 +72,15 @@ class QueueFilterForm(LightFormMixin, forms.Form):
         required=False,
         choices=[("", _("Any")), ("soon", _("Due within 2 days")), ("breached", _("Missed"))],
     )
+    auto = forms.ChoiceField(
+        label=_("Automatic decision"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            ("approve", _("Approved automatically")),
+            ("refer", _("Referred to a person")),
+        ],
+    )
     assignee = forms.ChoiceField(
         label=_("Assigned to"),
         required=False,

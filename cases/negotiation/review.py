@@ -21,10 +21,13 @@ from cases.application.forms import StaffStatementForm, statement_initial
 from cases.calculator_text import translate_error, translate_message
 from cases.conversation import message_post
 from cases.core import CaseActionRefused, CaseChanged
+from cases.decisions.forms import FlagForm
+from cases.decisions.texts import staff_rules
 from cases.disclosure import disclosure_of
 from cases.forms import VersionedForm
 from cases.models import (
     MESSAGE_STATUSES,
+    AccountFlag,
     Audience,
     CaseStatus,
     HardshipCase,
@@ -137,6 +140,14 @@ def _review_context(
         if result and result.reason
         else "",
         "offers": selectors.case_offers(case=case),
+        "decisions": [
+            (decision, staff_rules(decision))
+            for decision in case.decisions.select_related("review__reviewer__profile")[:5]
+        ],
+        "account_flags": AccountFlag.objects.filter(
+            account=account, cleared_at__isnull=True
+        ).select_related("raised_by__profile"),
+        "flag_form": FlagForm(),
         "documents": [(d, EVIDENCE_KINDS.get(d.evidence_kind, "")) for d in case.documents.all()],
         "events": with_text(selectors.case_timeline(case=case, for_staff=True), for_staff=True),
         "case_messages": case.messages.select_related("author__profile", "attachment"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Replace
 from django.utils import timezone
 
@@ -13,6 +13,7 @@ from accounts.models import User
 from cases.models import (
     ENDED_STATUSES,
     QUEUE_STATUSES,
+    AutoDecision,
     CardAccount,
     CaseStatus,
     HardshipCase,
@@ -42,6 +43,7 @@ class QueueFilters:
     reason: str = ""
     sla: str = ""  # "soon" | "breached"
     assignee: str = ""  # "mine" | "unassigned" | "" (anyone)
+    auto: str = ""  # "approve" | "refer": the latest automatic decision
     sort: str = "due"
 
 
@@ -63,11 +65,17 @@ def queue_for(
         HardshipCase.objects.filter(status__in=statuses)
         .select_related("account", "assignee__profile")
         .annotate(
+            # The latest automatic decision on the case, if any ("approve" or "refer").
+            auto_outcome=Subquery(
+                AutoDecision.objects.filter(case=OuterRef("pk"))
+                .order_by("-decided_at", "-pk")
+                .values("outcome")[:1]
+            ),
             sla_breached=Case(
                 When(status__in=SLA_STATUSES, decision_due__lt=now, then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
-            )
+            ),
         )
     )
     if filters.status in QUEUE_STATUSES:
@@ -90,6 +98,8 @@ def queue_for(
         cases = cases.filter(
             status__in=SLA_STATUSES, decision_due__gte=now, decision_due__lt=now + timedelta(days=2)
         )
+    if filters.auto in ("approve", "refer"):
+        cases = cases.filter(auto_outcome=filters.auto)
     if filters.assignee == "mine":
         cases = cases.filter(assignee=user)
     elif filters.assignee == "unassigned":

@@ -292,6 +292,8 @@ def _pending(offer: Offer, case: HardshipCase) -> Offer:
 
 
 def _tell_maker(offer: Offer, case: HardshipCase, title: str, **params: Any) -> None:
+    if offer.created_by is None:  # an automatic decision's offer: nobody to tell
+        return
     account_services.notify(
         user=offer.created_by,
         title=title,

@@ -23,6 +23,9 @@ from cases.actions import perform
 from cases.calculator_text import translate_error
 from cases.conversation import message_post
 from cases.core import CaseActionRefused, CaseChanged
+from cases.decisions.forms import AlternativeForm
+from cases.decisions.services import referral_for
+from cases.decisions.texts import cardholder_reasons
 from cases.disclosure import disclosure_for
 from cases.documents import served_name
 from cases.models import (
@@ -159,6 +162,12 @@ def _case_page(
         # A request for information is not an offer: the tracker stays at "being reviewed".
         position = _TRACKER_POSITION[CaseStatus.IN_REVIEW]
         next_step = gettext_lazy("Send us the information we asked for, below.")
+    auto_approved = open_offer is not None and open_offer.created_by_id is None
+    if auto_approved:
+        next_step = gettext_lazy(
+            "Your plan is approved. Read it, accept it below, then sign your agreement."
+        )
+    referral = referral_for(case)
     tracker = [
         {"label": label, "done": index < position, "current": index == position}
         for index, (_status, label) in enumerate(TRACKER)
@@ -182,6 +191,19 @@ def _case_page(
             "can_message": case.status in MESSAGE_STATUSES,
             "is_holder": True,
             "open_offer": open_offer,
+            "auto_approved": auto_approved,
+            "referral": referral,
+            "referral_reasons": cardholder_reasons(referral.decision) if referral else [],
+            "alternative_form": AlternativeForm(
+                initial={
+                    "version": case.version,
+                    "rank": referral.alternative.rank,
+                    "payment": str(referral.alternative.schedule.max_payment),
+                    "months": referral.alternative.schedule.months,
+                }
+            )
+            if referral and referral.alternative
+            else None,
             "open_disclosure": disclosure_for(open_offer, case.account) if open_offer else None,
             "answer_form": forms.get("answer_form")
             or OfferAnswerForm(initial={"version": case.version}),

@@ -1,0 +1,38 @@
+"""The forms of the automatic-decision pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from cases.models import FlagKind, Verdict
+
+
+class AlternativeForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    rank = forms.IntegerField(widget=forms.HiddenInput)
+    payment = forms.CharField(widget=forms.HiddenInput, max_length=30)
+    months = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=600)
+
+
+class ReviewForm(forms.Form):
+    verdict = forms.ChoiceField(
+        label=gettext_lazy("Your verdict"), choices=Verdict.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Because (required when you disagree)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class SwitchForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (kept with the change)"), max_length=200, strip=True
+    )
+
+
+class FlagForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Flag"), choices=FlagKind.choices)
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=500)
