@@ -225,6 +225,10 @@ class ChoosePlanForm(VersionedForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         choice = cleaned.get("choice") or ""
+        # "send-2": ask for option 2 and send the application at once (no review page).
+        cleaned["send"] = choice.startswith("send-")
+        if cleaned["send"]:
+            choice = cleaned["choice"] = choice.removeprefix("send-")
         if choice == "own":
             if not cleaned.get("own_months"):
                 self.add_error("own_months", _("Enter the number of months."))

@@ -39,6 +39,7 @@ from cases.application.services import (
 )
 from cases.calculator_text import translate_error, translate_message
 from cases.core import CaseActionRefused, list_text
+from cases.decisions.services import evidence_required, instant_ranks
 from cases.documents import UploadRejected, document_upload
 from cases.forms import VersionedForm
 from cases.models import (
@@ -98,8 +99,26 @@ def _wizard_context(case: HardshipCase, step: str, **extra: Any) -> dict[str, An
     return {"case": case, "step": step, "steps": steps, **extra}
 
 
+def _skipped(case: HardshipCase, step: str) -> bool:
+    """Steps the journey passes over when they ask nothing the request needs: documents when
+    the policy asks for none at this amount, contact preferences already on the profile. The
+    cardholder can still open either from the list of steps."""
+    if step == "evidence":
+        return not evidence_required(case)
+    if step == "contact":
+        return bool(case.contact_channel and case.contact_from and case.contact_until)
+    return False
+
+
 def _next(case: HardshipCase, step: str) -> HttpResponse:
-    following = STEP_NAMES[min(STEP_NAMES.index(step) + 1, len(STEP_NAMES) - 1)]
+    case.refresh_from_db()
+    index = STEP_NAMES.index(step) + 1
+    while index < len(STEP_NAMES) - 1 and _skipped(case, STEP_NAMES[index]):
+        index += 1
+    following = STEP_NAMES[min(index, len(STEP_NAMES) - 1)]
+    bookmark = STEP_NAMES.index(case.wizard_step) if case.wizard_step in STEP_NAMES else 0
+    if bookmark < STEP_NAMES.index(following):
+        case_set_step(case=case, actor=case.cardholder or case.opened_by, step=following)
     return redirect("cases:apply", case_id=case.pk, step=following)
 
 
@@ -342,6 +361,8 @@ def _step_options(request: AuthenticatedRequest, case: HardshipCase) -> HttpResp
                 schedule=schedule,
                 note=data["note"],
             )
+            if data["send"]:
+                return _send(request, case)
             return _next(case, "options")
     return render(
         request,
@@ -355,12 +376,39 @@ def _step_options(request: AuthenticatedRequest, case: HardshipCase) -> HttpResp
                 (r, [translate_message(m, currency=case.account.currency) for m in r.explanation])
                 for r in recommendations
             ],
+            instant=instant_ranks(case, recommendations),
             reason=translate_message(result.reason, currency=case.account.currency)
             if result.reason
             else "",
             no_plan=result.no_plan,
         ),
     )
+
+
+def _send(request: AuthenticatedRequest, case: HardshipCase) -> HttpResponse:
+    """Submit the application just completed; what is missing sends the cardholder to the
+    review page, which lists it."""
+    case.refresh_from_db()
+    if missing_for_submission(case):
+        return redirect("cases:apply", case_id=case.pk, step="review")
+    try:
+        case = case_submit(case=case, actor=request.user, version=case.version)
+    except PlanNoLongerFits as refusal:
+        messages.error(request, str(refusal))
+        return redirect("cases:apply", case_id=case.pk, step="options")
+    _tell_sent(request, case)
+    return redirect(case.get_absolute_url())
+
+
+def _tell_sent(request: AuthenticatedRequest, case: HardshipCase) -> None:
+    if case.status == CaseStatus.AWAITING_CARDHOLDER:
+        messages.success(
+            request, _("Your plan is approved. Read it, accept it, then sign your agreement.")
+        )
+    else:
+        messages.success(
+            request, _("Your application has been sent. We will reply by the date shown.")
+        )
 
 
 def _step_review(request: AuthenticatedRequest, case: HardshipCase) -> HttpResponse:
@@ -371,13 +419,11 @@ def _step_review(request: AuthenticatedRequest, case: HardshipCase) -> HttpRespo
         except ValueError:
             version = 0
         try:
-            case_submit(case=case, actor=request.user, version=version)
+            case = case_submit(case=case, actor=request.user, version=version)
         except PlanNoLongerFits as refusal:
             messages.error(request, str(refusal))
             return redirect("cases:apply", case_id=case.pk, step="options")
-        messages.success(
-            request, _("Your application has been sent. We will reply by the date shown.")
-        )
+        _tell_sent(request, case)
         return redirect(case.get_absolute_url())
     requested = case.offers.filter(status=OfferStatus.REQUESTED).first()
     statement = selectors.statement_of(case)

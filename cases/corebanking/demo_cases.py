@@ -136,12 +136,14 @@ def apply_online(
     circumstances: Circumstances,
     *,
     asked_for_person: bool = True,
+    send: bool = True,
 ) -> HardshipCase:
     """The cardholder fills in every step of the application wizard and sends it.
 
     The stories below are about the team's work, so their cardholders ask for a person to
     look at the request (no automatic decision); `cases/decisions/demo.py` tells the stories
-    of automatic approvals and referrals."""
+    of automatic approvals and referrals, choosing the plan itself (`send=False` stops before
+    the plan is chosen)."""
     case = case_start(account=account, actor=holder)
     case = case_save_reason(
         case=case,
@@ -171,6 +173,8 @@ def apply_online(
         contact_from=time(9, 0),
         contact_until=time(19, 0),
     )
+    if not send:
+        return case
     # The cardholder asks for the plan the wizard recommends first, as most people do.
     result = recommendations_for(case)
     if result is None or not result.recommendations:

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -182,10 +185,46 @@ def case_facts(case: HardshipCase) -> engine.CaseFacts:
     )
 
 
+def evidence_required(case: HardshipCase) -> bool:
+    """Whether the policy asks for evidence, reviewed by a person, at this amount owed."""
+    return balance_of(case.account).total > current_policy().auto_evidence_above
+
+
+def instant_ranks(case: HardshipCase, recommendations: list[Recommendation]) -> set[int]:
+    """The ranks of the recommended plans that would be agreed at once if asked for now."""
+    band, _version = current_band()
+    if band.paused:
+        return set()
+    facts = case_facts(case)
+    return {
+        r.rank
+        for r in recommendations
+        if engine.decide(facts, plan_request_of(r.schedule), band).outcome == engine.Outcome.APPROVE
+    }
+
+
 # --- deciding ---------------------------------------------------------------------------------
 
 
+#: Set by `sampling_forced` (the demo data): every approval sampled, or none.
+_forced_sample: ContextVar[bool | None] = ContextVar("forced_sample", default=None)
+
+
+@contextmanager
+def sampling_forced(sampled: bool) -> Iterator[None]:
+    """Within the block, approvals are sampled for quality review (or not) whatever the
+    policy's share: for the demo data, so that a fresh start has reviews to show."""
+    token = _forced_sample.set(sampled)
+    try:
+        yield
+    finally:
+        _forced_sample.reset(token)
+
+
 def _sample_roll() -> float:
+    forced = _forced_sample.get()
+    if forced is not None:
+        return 0.0 if forced else 1.0
     return secrets.SystemRandom().random()
 
 

@@ -276,7 +276,16 @@ def candidate_urls(params: dict[str, list[str]]) -> list[str]:
         for combination in itertools.product(*(params[name] for name in names)):
             urls.append(_fill(pattern, dict(zip(names, combination, strict=True))))
     # Only the parameters of document downloads and POST-only actions may lack a sample.
-    unknown = missing - {"document_id", "offer_id", "change_id", "entry_id", "user_id", "action"}
+    unknown = missing - {
+        "document_id",
+        "offer_id",
+        "change_id",
+        "entry_id",
+        "user_id",
+        "action",
+        "decision_id",
+        "flag_id",
+    }
     assert not unknown, f"give these URL parameters a sample in tests/e2e/site_pages.py: {unknown}"
     return sorted(set(urls))
 

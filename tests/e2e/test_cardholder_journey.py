@@ -31,7 +31,8 @@ def unlinked_card():
         card_last4="8841",
         holder_birth_date=date(1988, 5, 17),
         holder_id_last4="0423",
-        principal_balance=Decimal("18000.00"),
+        # Above the policy's evidence threshold (30,000): the journey asks for documents.
+        principal_balance=Decimal("31000.00"),
         interest_balance=Decimal("640.00"),
         fees_balance=Decimal("200.00"),
         days_past_due=40,
@@ -88,6 +89,9 @@ def test_link_a_card_apply_with_a_document_and_follow_the_case(
     shot(page, "evidence")
     page.locator("button[name=continue]").click()
 
+    # Contact preferences come from the profile: the step is passed over, and can be opened.
+    page.wait_for_url("**/apply/options/")
+    page.get_by_test_id("change-contact").click()
     page.wait_for_url("**/apply/contact/")
     page.check("#id_channel_1")  # text message
     submit(page)

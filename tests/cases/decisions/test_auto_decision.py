@@ -25,23 +25,8 @@ from cases.models import (
 )
 from cases.planning import recommendations_for
 from tests.cases.conftest import fill_draft
-from tests.factories import CardAccountFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def small_account(cardholder: User) -> CardAccount:
-    return CardAccountFactory.create(
-        holder=cardholder,
-        card_last4="4242",
-        principal_balance=Decimal("12000.00"),
-        interest_balance=Decimal("600.00"),
-        penalty_interest_balance=Decimal("0.00"),
-        fees_balance=Decimal("150.00"),
-        days_past_due=35,
-        status="delinquent",
-    )
 
 
 @pytest.fixture
