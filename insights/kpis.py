@@ -20,6 +20,8 @@ from django.db import connection
 from django.db.models import (
     Aggregate,
     Avg,
+    BooleanField,
+    Case,
     Count,
     DurationField,
     Exists,
@@ -31,11 +33,13 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from cases.models import OFFER_FUNNEL_EVENTS, CaseEvent, HardshipCase
+from cases.models import OFFER_FUNNEL_EVENTS, AutoDecision, CaseEvent, HardshipCase
 from cases.negotiation.selectors import SLA_STATUSES
 from cases.policy.rules import RiskBand, risk_band_q
 from insights.models import SurveyResponse
@@ -217,6 +221,13 @@ class Kpis:
     agents: list[dict[str, Any]] = field(default_factory=list)
     satisfaction: dict[str, Any] = field(default_factory=dict)
     satisfaction_by_month: list[dict[str, Any]] = field(default_factory=list)
+    # Automatic decisions (issue 16): requests decided by the machine against by a person.
+    auto_requests: int = 0
+    auto_approved: int = 0
+    auto_referred: int = 0
+    decision_auto: Durations = field(default_factory=Durations)
+    decision_human: Durations = field(default_factory=Durations)
+    broken_by_month: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def sla_breach_rate(self) -> float | None:
@@ -227,6 +238,13 @@ class Kpis:
         if not self.instalments_due:
             return None
         return round(100 * self.instalments_kept / self.instalments_due, 1)
+
+    @property
+    def auto_share(self) -> float | None:
+        """The share of submitted requests approved automatically (percent)."""
+        if not self.cases_total:
+            return None
+        return round(100 * self.auto_approved / self.cases_total, 1)
 
     @property
     def cure_rate(self) -> float | None:
@@ -315,6 +333,7 @@ def compute(filters: Filters, *, now: datetime | None = None) -> Kpis:
     )
     kpis.cure_base, kpis.cured = cure["base"], cure["cured"]
 
+    _automatic(kpis, cases, plans)
     kpis.agents = _agents(groups, ids)
     answers = SurveyResponse.objects.filter(case__in=ids)
     kpis.satisfaction = answers.aggregate(average=Avg("score"), answers=Count("pk"))
@@ -326,3 +345,44 @@ def compute(filters: Filters, *, now: datetime | None = None) -> Kpis:
         .order_by("month")
     )
     return kpis
+
+
+def _automatic(kpis: Kpis, cases: QuerySet[HardshipCase], plans: QuerySet[RepaymentPlan]) -> None:
+    """What the self-service band decides: the share of requests approved at once, the time to
+    a decision automatic against human, and the broken-plan rate of each by month the plan
+    started (five queries), so the bank can widen or narrow the band on evidence."""
+    approved = Exists(AutoDecision.objects.filter(case=OuterRef("pk"), outcome="approve"))
+    referred = Exists(AutoDecision.objects.filter(case=OuterRef("pk"), outcome="refer"))
+    counts = cases.annotate(is_approved=approved, is_referred=referred).aggregate(
+        requests=Count("pk", filter=Q(is_approved=True) | Q(is_referred=True)),
+        approved=Count("pk", filter=Q(is_approved=True)),
+        referred=Count("pk", filter=Q(is_referred=True, is_approved=False)),
+    )
+    kpis.auto_requests = counts["requests"]
+    kpis.auto_approved = counts["approved"]
+    kpis.auto_referred = counts["referred"]
+    kpis.decision_auto = _durations(cases.filter(approved), "decided_at")
+    kpis.decision_human = _durations(cases.exclude(approved), "decided_at")
+    started = (
+        plans.filter(activated_at__isnull=False)
+        .annotate(
+            month=TruncMonth("activated_at"),
+            automatic=Case(
+                When(acceptance__offer__auto_decision__isnull=False, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .order_by()
+        .values("month", "automatic")
+        .annotate(started=Count("pk"), broken=Count("pk", filter=Q(status=PlanStatus.BROKEN)))
+        .order_by("month", "automatic")
+    )
+    by_month: dict[Any, dict[str, Any]] = {}
+    for row in started:
+        side = "auto" if row["automatic"] else "human"
+        month = by_month.setdefault(row["month"], {"month": row["month"]})
+        month[f"{side}_started"] = row["started"]
+        month[f"{side}_broken"] = row["broken"]
+        month[f"{side}_rate"] = round(100 * row["broken"] / row["started"], 1)
+    kpis.broken_by_month = list(by_month.values())

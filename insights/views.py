@@ -53,6 +53,29 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
                 for row in kpis.agents
             ],
         )
+    if export == "automatic":
+        return csv_response(
+            "automatic-decisions.csv",
+            [
+                _("Month"),
+                _("Automatic: plans started"),
+                _("Automatic: broken"),
+                _("By a person: plans started"),
+                _("By a person: broken"),
+            ],
+            [
+                (
+                    row["month"].date().isoformat()
+                    if hasattr(row["month"], "date")
+                    else str(row["month"]),
+                    row.get("auto_started", 0),
+                    row.get("auto_broken", 0),
+                    row.get("human_started", 0),
+                    row.get("human_broken", 0),
+                )
+                for row in kpis.broken_by_month
+            ],
+        )
     if export == "trend":
         return csv_response(
             "delinquency.csv",
