@@ -164,9 +164,11 @@ def seed_demo_decisions() -> list[str]:
             continue
         decision = AutoDecision.objects.filter(case=case).order_by("-decided_at").first()
         outcome = decision.outcome if decision else "-"
+        plan = case.plans.order_by("-pk").first()
         lines.append(
             f"    {case.reference}  {outcome:<8} {account.holder_name:<10} card "
             f"{account.card_last4}: {story.how}"
+            + (f" (plan {plan.reference}, {plan.status})" if plan else "")
         )
     lines.append(
         "    Li Wei can link card 8841 and apply: a plan inside the band is approved at once."

@@ -200,3 +200,32 @@ def test_the_demo_supervisor_finds_the_agents_offer_beyond_authority_to_approve(
     response = client.get(reverse("cases:approvals"))
     assert response.status_code == 200
     assert offer.case.reference in response.content.decode()
+
+
+def test_the_default_risk_weights_rank_the_seeded_outcomes(seeded: str) -> None:
+    """Calibration (issue 14): with the default points, each band up the scale holds a larger
+    share of accounts in arrears, and of accounts 90+ days behind or charged off; and the
+    automatic-decision stories are on record (issue 16)."""
+    from cases.models import AutoDecision, CardAccount
+
+    bands = ("low", "medium", "high", "very_high")
+    accounts = list(CardAccount.objects.values("risk_band", "days_past_due", "status"))
+    assert {a["risk_band"] for a in accounts} <= set(bands)
+
+    def share(band: str, outcome: Any) -> float:
+        members = [a for a in accounts if a["risk_band"] == band]
+        return sum(1 for a in members if outcome(a)) / len(members) if members else 0.0
+
+    in_arrears = [share(b, lambda a: a["days_past_due"] > 0) for b in bands]
+    serious = [
+        share(b, lambda a: a["days_past_due"] >= 90 or a["status"] == "charged_off") for b in bands
+    ]
+    assert in_arrears == sorted(in_arrears), in_arrears
+    assert serious == sorted(serious), serious
+    assert in_arrears[0] < in_arrears[-1]
+    assert serious[0] < serious[-1]
+    outcomes = set(AutoDecision.objects.values_list("outcome", flat=True))
+    assert outcomes == {"approve", "refer"}
+    assert AutoDecision.objects.filter(sampled=True, review__isnull=False).exists()
+    assert AutoDecision.objects.filter(sampled=True, review__isnull=True).exists()
+    assert "Automatic decisions" in seeded
