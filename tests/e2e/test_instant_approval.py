@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from cases.decisions import services
 from cases.models import AutoDecision, CaseStatus, HardshipCase, OfferStatus
 from cases.planning import recommendations_for
+from tests.cases.decisions.conftest import must
 from tests.e2e.conftest import LIVE_DB, PHONE
 from tests.factories import TEST_PASSWORD, CardAccountFactory
 
@@ -104,7 +105,7 @@ def test_a_plan_inside_the_band_is_approved_at_once(page, shot, cardholder, link
     sign_in(page, journey, cardholder, language)
     apply_until_plans(page, journey, linked_card)
     case = HardshipCase.objects.get(account=linked_card)
-    instant = services.instant_ranks(case, list(recommendations_for(case).recommendations))
+    instant = services.instant_ranks(case, list(must(recommendations_for(case)).recommendations))
     rank = min(instant)
     expect(page.get_by_test_id(f"instant-{rank}")).to_be_visible()
     shot(page, f"plans-{language}")
@@ -113,7 +114,7 @@ def test_a_plan_inside_the_band_is_approved_at_once(page, shot, cardholder, link
         page.get_by_test_id(f"send-plan-{rank}").click()
 
     expect(page.get_by_test_id("approved-heading")).to_have_text(APPROVED[language])
-    offer = AutoDecision.objects.get(case=case).offer
+    offer = must(AutoDecision.objects.get(case=case).offer)
     rows = page.get_by_test_id("open-offer").get_by_test_id("schedule").locator("tbody tr")
     expect(rows).to_have_count(offer.summary["months"])  # every payment, before consent
     shot(page, f"approved-{language}")

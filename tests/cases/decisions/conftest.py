@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypeVar
 
 import pytest
 
@@ -23,3 +24,12 @@ def small_account(cardholder: User) -> CardAccount:
         days_past_due=35,
         status="delinquent",
     )
+
+
+T = TypeVar("T")
+
+
+def must(value: T | None) -> T:
+    """`value`, which the test expects to be there (and tells mypy so)."""
+    assert value is not None
+    return value

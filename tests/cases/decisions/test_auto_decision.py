@@ -25,6 +25,7 @@ from cases.models import (
 )
 from cases.planning import recommendations_for
 from tests.cases.conftest import fill_draft
+from tests.cases.decisions.conftest import must
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def ready(small_account: CardAccount, cardholder: User) -> HardshipCase:
     from cases.application.services import case_request_plan, case_start
 
     case = fill_draft(case_start(account=small_account, actor=cardholder), cardholder)
-    result = recommendations_for(case)
+    result = must(recommendations_for(case))
     level = next(
         r
         for r in result.recommendations
@@ -56,7 +57,7 @@ def test_a_request_inside_the_band_is_approved_at_once(ready, cardholder):
     record = AutoDecision.objects.get(case=case)
     assert record.outcome == "approve", record.rules
     assert case.status == CaseStatus.AWAITING_CARDHOLDER
-    offer = record.offer
+    offer = must(record.offer)
     assert offer.status == OfferStatus.OPEN
     assert offer.proposer == Proposer.BANK
     assert offer.created_by is None
@@ -84,17 +85,17 @@ def test_outside_the_band_refers_and_offers_an_alternative_in_band(ready, cardho
 
     # The plan best for this cardholder is a settlement: it reduces what they owe, which
     # only a person may agree.
-    result = recommendations_for(ready)
+    result = must(recommendations_for(ready))
     best = result.recommendations[0]
     assert best.schedule.terms.plan_type == "settlement"
     case_request_plan(case=ready, actor=cardholder, version=ready.version, schedule=best.schedule)
     ready.refresh_from_db()
     case = submit(ready, cardholder)
     assert case.status == CaseStatus.SUBMITTED
-    referral = services.referral_for(case)
+    referral = must(services.referral_for(case))
     assert referral is not None
     assert referral.choices == ["plan_type", "principal"]
-    alternative = referral.alternative
+    alternative = must(referral.alternative)
     assert alternative is not None
     assert alternative.schedule.terms.plan_type in ("instalment", "interest_free", "deferral")
     event = case.events.get(kind="auto_referred")
@@ -110,9 +111,9 @@ def test_outside_the_band_refers_and_offers_an_alternative_in_band(ready, cardho
     )
     case.refresh_from_db()
     assert case.status == CaseStatus.AWAITING_CARDHOLDER
-    latest = services.latest_decision(case)
+    latest = must(services.latest_decision(case))
     assert latest.outcome == "approve"
-    assert latest.offer.summary == latest.request.summary
+    assert must(latest.offer).summary == latest.request.summary
     assert latest.request.summary["monthly_payment"] == str(alternative.schedule.monthly_payment)
 
 
@@ -133,7 +134,7 @@ def test_a_stale_alternative_is_decided_on_what_is_submitted(ready, cardholder):
 def test_a_flag_refers_without_an_alternative(ready, cardholder, agent):
     AccountFlag.objects.create(account=ready.account, kind="bereavement", raised_by=agent)
     case = submit(ready, cardholder)
-    referral = services.referral_for(case)
+    referral = must(services.referral_for(case))
     assert case.status == CaseStatus.SUBMITTED
     assert referral.choices == []
     assert referral.alternative is None

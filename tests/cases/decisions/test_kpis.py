@@ -18,6 +18,7 @@ from cases.planning import recommendations_for
 from insights.kpis import Filters, compute
 from plans.models import PlanStatus, RepaymentPlan
 from tests.cases.conftest import fill_draft
+from tests.cases.decisions.conftest import must
 from tests.cases.decisions.test_auto_decision import submit
 from tests.factories import CardAccountFactory
 
@@ -40,7 +41,7 @@ def draft_on(holder, last4: str) -> HardshipCase:
 
 def test_automatic_against_human(cardholder, client_for, supervisor):
     approved = draft_on(cardholder, "1111")
-    result = recommendations_for(approved)
+    result = must(recommendations_for(approved))
     rank = min(services.instant_ranks(approved, list(result.recommendations)))
     chosen = next(r for r in result.recommendations if r.rank == rank)
     case_request_plan(
@@ -48,7 +49,7 @@ def test_automatic_against_human(cardholder, client_for, supervisor):
     )
     approved.refresh_from_db()
     approved = submit(approved, cardholder)
-    accept_offer(AutoDecision.objects.get(case=approved).offer, cardholder)
+    accept_offer(must(AutoDecision.objects.get(case=approved).offer), cardholder)
     # The plan started and then broke (as the payment checks would record it).
     RepaymentPlan.objects.filter(case=approved).update(
         activated_at=timezone.now() - timedelta(days=1), status=PlanStatus.BROKEN

@@ -22,6 +22,7 @@ from cases.models import (
 )
 from cases.planning import recommendations_for
 from tests.cases.conftest import fill_draft
+from tests.cases.decisions.conftest import must
 from tests.cases.decisions.test_auto_decision import submit
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def filled(small_account, cardholder) -> HardshipCase:
 
 
 def instant_rank(case) -> int:
-    result = recommendations_for(case)
+    result = must(recommendations_for(case))
     ranks = services.instant_ranks(case, list(result.recommendations))
     assert ranks, "the demo figures leave at least one plan that can be agreed at once"
     return min(ranks)
@@ -97,7 +98,7 @@ def test_send_now_approves_at_once_and_shows_every_payment(client_for, cardholde
     assert filled.status == CaseStatus.AWAITING_CARDHOLDER
     page = client.get(filled.get_absolute_url()).content.decode()
     assert "Your plan is approved" in page
-    offer = AutoDecision.objects.get(case=filled).offer
+    offer = must(AutoDecision.objects.get(case=filled).offer)
     # Every instalment is on the page the cardholder accepts from.
     assert page.count('class="disclosure-row"') == offer.summary["months"] or (
         str(offer.summary["months"]) in page
@@ -108,7 +109,7 @@ def test_send_now_approves_at_once_and_shows_every_payment(client_for, cardholde
 def test_a_referral_explains_and_offers_the_plan_that_can_be_agreed_now(
     client_for, cardholder, filled
 ):
-    best = recommendations_for(filled).recommendations[0]
+    best = must(recommendations_for(filled)).recommendations[0]
     case_request_plan(case=filled, actor=cardholder, version=filled.version, schedule=best.schedule)
     filled.refresh_from_db()
     case = submit(filled, cardholder)
@@ -121,8 +122,8 @@ def test_a_referral_explains_and_offers_the_plan_that_can_be_agreed_now(
     # No threshold of the band is shown to the cardholder.
     assert "60000" not in page
     assert "60,000" not in page
-    referral = services.referral_for(case)
-    alternative = referral.alternative
+    referral = must(services.referral_for(case))
+    alternative = must(referral.alternative)
     response = client.post(
         reverse("cases:take_alternative", args=[case.pk]),
         {
@@ -222,7 +223,7 @@ def test_flags_raised_and_cleared_by_staff_only(client_for, agent, cardholder, f
 
 def test_explain_decision_reproduces_in_the_readers_language(cardholder, filled):
     rank = instant_rank(filled)
-    schedule = next(r for r in recommendations_for(filled).recommendations if r.rank == rank)
+    schedule = next(r for r in must(recommendations_for(filled)).recommendations if r.rank == rank)
     case_request_plan(
         case=filled, actor=cardholder, version=filled.version, schedule=schedule.schedule
     )
