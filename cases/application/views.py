@@ -211,9 +211,28 @@ def _affordability(form: StatementForm) -> Any:
     return assess_affordability(statement, policy=affordability_policy())
 
 
+def _previous_statement_case(case: HardshipCase) -> HardshipCase | None:
+    """The cardholder's latest earlier application with an income and spending statement, on
+    any of their cards: its figures can start this one, if they say so."""
+    if case.statement_lines.exists() or case.cardholder_id is None:
+        return None
+    return (
+        HardshipCase.objects.filter(cardholder_id=case.cardholder_id, statement_lines__isnull=False)
+        .exclude(pk=case.pk)
+        .order_by("-updated_at")
+        .distinct()
+        .first()
+    )
+
+
 def _step_money(request: AuthenticatedRequest, case: HardshipCase) -> HttpResponse:
     initial = statement_initial(case)
-    hints = _card_spending_hints(case)
+    previous = _previous_statement_case(case)
+    reused = previous is not None and request.GET.get("use") == "previous"
+    if reused and previous is not None:
+        # The cardholder chose to start from what they told us last time.
+        initial = {**statement_initial(previous), "version": case.version}
+    hints = {} if reused else _card_spending_hints(case)
     if not case.statement_lines.exists():
         for category, amount in hints.items():
             initial.setdefault(f"essential_{category}", amount)
@@ -233,7 +252,9 @@ def _step_money(request: AuthenticatedRequest, case: HardshipCase) -> HttpRespon
     return render(
         request,
         "cases/application/apply_money.html",
-        _wizard_context(case, "money", form=form, hints=bool(hints)),
+        _wizard_context(
+            case, "money", form=form, hints=bool(hints), previous=previous, reused=reused
+        ),
     )
 
 

@@ -245,3 +245,27 @@ def test_explain_decision_reproduces_in_the_readers_language(cardholder, filled)
         call_command("explain_decision", case.reference, stdout=StringIO())
     with pytest.raises(CommandError):
         call_command("explain_decision", "HC-999999", stdout=StringIO())
+
+
+def test_income_and_spending_start_from_the_last_application_if_asked(
+    client_for, cardholder, submitted, small_account
+):
+    from cases.application.services import case_save_reason
+
+    case = case_start(account=small_account, actor=cardholder)
+    case = case_save_reason(
+        case=case,
+        actor=cardholder,
+        version=case.version,
+        reason="job_loss",
+        duration="long_term",
+        expected_recovery=None,
+        own_words="",
+    )
+    client = client_for(cardholder)
+    page = client.get(apply_url(case, "money")).content.decode()
+    assert 'data-testid="use-previous"' in page
+    assert 'value="9000.00"' not in page  # nothing is copied until they say so
+    page = client.get(apply_url(case, "money") + "?use=previous").content.decode()
+    assert 'data-testid="statement-reused"' in page
+    assert 'value="9000.00"' in page  # the wages of the earlier application
