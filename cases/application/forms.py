@@ -212,11 +212,15 @@ class ChoosePlanForm(VersionedForm):
         required=False,
         choices=(
             ("keep", _("Keep the card's current interest rate")),
-            ("stop", _("Ask for interest to be stopped (the bank decides after review)")),
+            ("stop", _("Ask for interest to be stopped")),
         ),
     )
     note = forms.CharField(
         label=_("Anything you want us to know about this request (optional)"),
+        help_text=_(
+            "If you write here, a person reads it before your plan is agreed, so it cannot "
+            "be agreed straight away."
+        ),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -234,7 +238,7 @@ class ChoosePlanForm(VersionedForm):
                 self.add_error("own_months", _("Enter the number of months."))
             if not cleaned.get("own_interest"):
                 self.add_error("own_interest", _("Choose what you ask for on interest."))
-        elif not choice.isdigit():
+        elif not (choice.isascii() and choice.isdigit()):
             raise forms.ValidationError(_("Choose one of the plans, or propose your own terms."))
         return cleaned
 

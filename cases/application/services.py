@@ -24,6 +24,7 @@ from cases.core import (
     is_holder,
     list_text,
     lock_case,
+    owed_moved_since,
     record_event,
     terms_from_json,
 )
@@ -160,11 +161,15 @@ def case_save_statement(
 
 
 def plan_refusal(case: HardshipCase) -> str | None:
-    """Why the plan the cardholder chose cannot be sent with the statement they gave, or None.
+    """Why the plan the cardholder chose cannot be sent as it is, or None.
+
+    It must be worked out on today's figures: its first payment no sooner than a plan starts
+    today, on what is owed now (within the policy's tolerance).
 
     Its largest monthly payment must fit in the monthly surplus of the statement as it is now
     (its own, not the policy's buffer: a cardholder may ask for a plan that leaves less).
     """
+    from cases.planning import first_due_date
     from cases.policy.rules import affordability_policy
     from cases.selectors import statement_of
 
@@ -172,6 +177,18 @@ def plan_refusal(case: HardshipCase) -> str | None:
     statement = statement_of(case)
     if requested is None or statement is None:
         return None
+    # A plan worked out on an earlier day is not sent as it was: its first payment would now
+    # come sooner than a plan allows, or what is owed has moved since (a payment, a fee).
+    if terms_from_json(requested.terms).start_date < first_due_date():
+        return _(
+            "The plan you chose was worked out on an earlier day, and its first payment "
+            "would now come too soon. Here are the plans as they are today: choose again."
+        )
+    if owed_moved_since(requested, case):
+        return _(
+            "What you owe has changed since the plan you chose was worked out. Here are the "
+            "plans as they are today: choose again."
+        )
     affordability = assess_affordability(statement, policy=affordability_policy())
     payment = build_schedule(terms_from_json(requested.terms)).max_payment
     currency = case.account.currency

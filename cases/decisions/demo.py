@@ -29,7 +29,7 @@ from cases.corebanking.demo_cases import (
 from cases.decisions import services
 from cases.enrolment.services import EnrolmentRefused
 from cases.models import AutoDecision, HardshipCase, HardshipDuration, HardshipReason
-from cases.planning import recommendations_for
+from cases.planning import own_terms_schedule, recommendations_for
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ STORIES = (
     ),
     DecisionStory(
         "6009",
-        "referred to a person by the automatic decision",
+        "referred to a person by the automatic decision (charged off, very high risk)",
         ZHENG_HUI,
         in_band=False,
     ),
@@ -118,18 +118,27 @@ def _tell(story: DecisionStory) -> HardshipCase:
     if result is None or not result.recommendations:
         raise CaseActionRefused(f"no plan fits the demo statement of {account.holder_name}")
     recommendations = list(result.recommendations)
+    instant = services.instant_ranks(case, recommendations)
     if story.in_band:
-        instant = services.instant_ranks(case, recommendations)
         if not instant:
             raise CaseActionRefused(f"no plan within the band for {account.holder_name}")
-        chosen = next(r for r in recommendations if r.rank == min(instant))
+        schedule = next(r for r in recommendations if r.rank == min(instant)).schedule
     else:
-        chosen = recommendations[0]
-    case_request_plan(case=case, actor=holder, version=case.version, schedule=chosen.schedule)
+        outside = [r for r in recommendations if r.rank not in instant]
+        # Whatever the band, a five-year plan of their own is longer than it agrees at once.
+        schedule = (
+            outside[0].schedule
+            if outside
+            else own_terms_schedule(case, months=60, stop_interest=False)
+        )
+    case_request_plan(case=case, actor=holder, version=case.version, schedule=schedule)
     case.refresh_from_db()
     with services.sampling_forced(story.sampled):
         case = case_submit(case=case, actor=holder, version=case.version)
     record = services.latest_decision(case)
+    wanted = "approve" if story.in_band else "refer"
+    if record is None or record.outcome != wanted:
+        raise CaseActionRefused(f"the demo request of {account.holder_name} did not {wanted}")
     if story.accept and record is not None and record.offer is not None:
         accept_offer(record.offer, holder)
     if story.review and record is not None and record.sampled:
@@ -171,6 +180,7 @@ def seed_demo_decisions() -> list[str]:
             + (f" (plan {plan.reference}, {plan.status})" if plan else "")
         )
     lines.append(
-        "    Li Wei can link card 8841 and apply: a plan inside the band is approved at once."
+        "    Song Jia (song.jia@demo.example) can read her plan, approved automatically, and sign"
+        " it; Zheng Hui's page says why a person decides hers."
     )
     return lines

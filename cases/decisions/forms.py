@@ -28,11 +28,28 @@ class ReviewForm(forms.Form):
 
 
 class SwitchForm(forms.Form):
+    #: Sent by the button pressed: nothing else pauses or resumes.
+    action = forms.ChoiceField(
+        choices=(("pause", "pause"), ("resume", "resume")),
+        error_messages={
+            "required": gettext_lazy("Press Pause or Resume."),
+            "invalid_choice": gettext_lazy("Press Pause or Resume."),
+        },
+    )
     reason = forms.CharField(
         label=gettext_lazy("Reason (kept with the change)"), max_length=200, strip=True
     )
 
 
 class FlagForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Flag"), choices=FlagKind.choices)
-    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=500)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Flag"),
+        choices=FlagKind.choices,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm mw-100"}),
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )

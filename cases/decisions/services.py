@@ -14,8 +14,9 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -44,6 +45,7 @@ from cases.models import (
     AccountFlag,
     AutoDecision,
     AutoDecisionSwitch,
+    CardAccount,
     CaseStatus,
     DecisionOutcome,
     DecisionReview,
@@ -124,10 +126,38 @@ def band_at_version(version: int) -> engine.Band | None:
     return band_of(record)
 
 
+def _baseline_version(policy: NegotiationPolicy) -> int:
+    """Record the policy as it stands when it has no history yet (the row the first migration
+    made), so that every decision names a version that can be looked up and checked."""
+    if policy.pk is None or policy._state.adding:
+        policy.save()  # the defaults, kept: saving records them in the history
+    else:
+        NegotiationPolicy.history.bulk_history_create(
+            [policy], default_change_reason="baseline: the policy in force, first recorded"
+        )
+    return policy_version()
+
+
 def current_band() -> tuple[engine.Band, int]:
-    """The band in force and its policy version. A change waiting for approval is not in
-    force: only the policy row is read, never a pending proposal."""
-    return band_of(current_policy(), paused=is_paused()), policy_version()
+    """The band in force and its policy version, read so that they agree: the band of the
+    policy row is the band recorded at that version (a change approved between the two reads
+    is read again). A change waiting for approval is not in force: only the policy row is
+    read, never a pending proposal."""
+    paused = is_paused()
+    for _attempt in range(3):
+        version = policy_version()
+        policy = current_policy()
+        band = band_of(policy, paused=paused)
+        if version == 0:
+            version = _baseline_version(policy)
+            continue
+        recorded = band_at_version(version)
+        if recorded is not None and replace(recorded, paused=paused) == band:
+            return band, version
+    # Still apart: the row was changed outside the audited path. The band used is stored with
+    # each decision, and explain_decision reports that it differs from the version named.
+    logger.warning("The policy row differs from its latest history record (%s)", version)
+    return band, version
 
 
 # --- the facts --------------------------------------------------------------------------------
@@ -149,8 +179,24 @@ def plan_request_of(schedule: Schedule) -> engine.PlanRequest:
     )
 
 
-def case_facts(case: HardshipCase) -> engine.CaseFacts:
+def holder_accounts(account: CardAccount) -> list[CardAccount]:
+    """Every card of the account's holder (the account alone before they enrol): a decision
+    weighs the cardholder, not one card, so a flag or a broken plan on another card counts."""
+    if account.holder_id is None:
+        return [account]
+    return list(CardAccount.objects.filter(holder_id=account.holder_id).order_by("pk"))
+
+
+def owed_by_holder(accounts: list[CardAccount]) -> Decimal:
+    """What the cardholder owes on all their cards (exact cents: a sum, no rounding)."""
+    return sum((balance_of(account).total for account in accounts), ZERO)
+
+
+def case_facts(case: HardshipCase, requested: Offer | None = None) -> engine.CaseFacts:
+    """The facts the engine weighs: across every card of the cardholder for the amount owed,
+    the flags and the broken plans. `requested`: the request being decided (its note)."""
     account = case.account
+    accounts = holder_accounts(account)
     statement = statement_of(case)
     disposable = (
         assess_affordability(statement, policy=affordability_policy()).disposable_income
@@ -158,7 +204,7 @@ def case_facts(case: HardshipCase) -> engine.CaseFacts:
         else ZERO
     )
     open_flags = set(
-        AccountFlag.objects.filter(account=account, cleared_at__isnull=True).values_list(
+        AccountFlag.objects.filter(account__in=accounts, cleared_at__isnull=True).values_list(
             "kind", flat=True
         )
     )
@@ -167,12 +213,12 @@ def case_facts(case: HardshipCase) -> engine.CaseFacts:
         flags.add(FlagKind.THIRD_PARTY.value)
     documents = list(case.documents.values_list("status", flat=True))
     broken = RepaymentPlan.objects.filter(
-        account=account,
+        account__in=accounts,
         status=PlanStatus.BROKEN,
         ended_at__gte=timezone.now() - BROKEN_PLAN_LOOKBACK,
     ).exists()
     return engine.CaseFacts(
-        balance=balance_of(account).total,
+        balance=owed_by_holder(accounts),
         risk_band=risk_band_for(account).value,
         disposable_income=disposable,
         broken_plan_12_months=broken,
@@ -182,12 +228,14 @@ def case_facts(case: HardshipCase) -> engine.CaseFacts:
         and "pending" not in documents
         and "accepted" in documents,
         asked_for_person=case.asked_for_person,
+        wrote_to_us=requested is not None and bool(requested.rationale.strip()),
     )
 
 
 def evidence_required(case: HardshipCase) -> bool:
     """Whether the policy asks for evidence, reviewed by a person, at this amount owed."""
-    return balance_of(case.account).total > current_policy().auto_evidence_above
+    owed = owed_by_holder(holder_accounts(case.account))
+    return owed > current_policy().auto_evidence_above
 
 
 def instant_ranks(case: HardshipCase, recommendations: list[Recommendation]) -> set[int]:
@@ -281,7 +329,7 @@ def _refer(case: HardshipCase, record: AutoDecision) -> None:
 def _decide(case: HardshipCase, requested: Offer) -> AutoDecision:
     schedule = build_schedule(terms_from_json(requested.terms))
     band, version = current_band()
-    facts = case_facts(case)
+    facts = case_facts(case, requested)
     request = plan_request_of(schedule)
     decision = engine.decide(facts, request, band)
     approved = decision.outcome == engine.Outcome.APPROVE

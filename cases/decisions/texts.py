@@ -27,12 +27,13 @@ STAFF_LABELS: dict[str, Any] = {
     "principal": gettext_lazy("Principal reduced"),
     "affordability": gettext_lazy("Largest payment, against the share of the surplus allowed"),
     "paused": gettext_lazy("Automatic decisions paused"),
-    "balance": gettext_lazy("Amount owed"),
+    "balance": gettext_lazy("Amount owed, on all the cardholder's cards"),
     "risk_band": gettext_lazy("Risk band"),
     "broken_plan": gettext_lazy("A plan broken in the last 12 months"),
     "identity": gettext_lazy("Identity check passed"),
     "evidence": gettext_lazy("Evidence reviewed (needed above the amount shown)"),
     "asked_for_person": gettext_lazy("The cardholder asked for a person"),
+    "wrote_to_us": gettext_lazy("The cardholder wrote a note with the request, for a person"),
     **{kind.value: kind.label for kind in FlagKind if kind != FlagKind.IDENTITY},
 }
 
@@ -108,4 +109,6 @@ def cardholder_reasons(decision: AutoDecision) -> list[str]:
         )
     if "asked_for_person" in failed:
         reasons.append(_("You asked for a person to look at your request."))
+    if "wrote_to_us" in failed:
+        reasons.append(_("You wrote to us with your request, so a person will read it first."))
     return reasons

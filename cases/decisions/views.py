@@ -111,7 +111,7 @@ def switch(request: AuthenticatedRequest) -> HttpResponse:
     """Pause or resume every automatic decision (administrators; audited)."""
     form = SwitchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        paused = request.POST.get("action") == "pause"
+        paused = form.cleaned_data["action"] == "pause"
         try:
             services.switch_set(
                 actor=request.user, paused=paused, reason=form.cleaned_data["reason"]

@@ -3,6 +3,8 @@ its quality review, and the switch that pauses them all."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -64,6 +66,16 @@ class DecisionOutcome(models.TextChoices):
     REFERRED = "refer", _("Referred to a person")
 
 
+class DecisionQuerySet(models.QuerySet["AutoDecision"]):
+    """Decision records in bulk: read, never updated or deleted (an audit record)."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise ValueError("A decision record is never changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ValueError("A decision record is never deleted.")
+
+
 class AutoDecision(models.Model):
     """What the decision engine decided on one request, and everything it decided on.
 
@@ -73,7 +85,7 @@ class AutoDecision(models.Model):
     `error` holds the fault when the engine failed: the request then went to a person.
     """
 
-    case = models.ForeignKey(HardshipCase, on_delete=models.CASCADE, related_name="decisions")
+    case = models.ForeignKey(HardshipCase, on_delete=models.PROTECT, related_name="decisions")
     request = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="decisions")
     offer = models.OneToOneField(
         Offer, null=True, blank=True, on_delete=models.PROTECT, related_name="auto_decision"
@@ -88,6 +100,8 @@ class AutoDecision(models.Model):
     error = models.TextField(blank=True)
     sampled = models.BooleanField(default=False)
     decided_at = models.DateTimeField(default=timezone.now)
+
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-decided_at", "-id"]
@@ -107,6 +121,9 @@ class AutoDecision(models.Model):
         if not self._state.adding:
             raise ValueError("A decision record is never changed.")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError("A decision record is never deleted.")
 
 
 class Verdict(models.TextChoices):

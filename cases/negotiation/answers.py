@@ -24,10 +24,10 @@ from cases.core import (
     lock_offer,
     offer_accepted,
     offer_move,
+    owed_moved_since,
     record_event,
     run_transition,
     schedule_summary,
-    terms_from_json,
 )
 from cases.disclosure import disclosure_for, schedule_as_json
 from cases.models import (
@@ -38,7 +38,6 @@ from cases.models import (
     OfferAcceptance,
     OfferStatus,
 )
-from cases.policy.rules import current_policy
 from plans.calculator import Schedule
 
 
@@ -86,22 +85,6 @@ def _balances(case: HardshipCase) -> dict[str, str]:
     }
 
 
-def _moved_beyond_tolerance(offer: Offer, case: HardshipCase) -> bool:
-    """Whether what is owed now differs from what the offer was worked out on by more than the
-    policy's tolerance (a payment came in, fees were charged)."""
-    terms = terms_from_json(offer.terms)
-    offered = terms.balance + terms.accrued_interest + terms.fees
-    account = case.account
-    now_owed = (
-        account.principal_balance
-        + account.interest_balance
-        + account.penalty_interest_balance
-        + account.fees_balance
-    )
-    tolerance = current_policy().stale_offer_tolerance_percent
-    return abs(now_owed - offered) * 100 > offered * tolerance
-
-
 def offer_accept(*, offer: Offer, actor: User, version: int, consent: Consent | None) -> Offer:
     """The cardholder accepts, with explicit consent, exactly the open offer they were shown.
 
@@ -119,7 +102,7 @@ def offer_accept(*, offer: Offer, actor: User, version: int, consent: Consent | 
         if consent is None:
             raise CaseActionRefused(_("Tick the box to confirm that you agree to these terms."))
         _refuse_if_expired(offer)
-        if _moved_beyond_tolerance(offer, case):
+        if owed_moved_since(offer, case):
             from_status = run_transition(case, "return_to_review")
             offer.decision_reason = "balances changed"
             offer_move(

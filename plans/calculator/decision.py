@@ -26,7 +26,7 @@ from typing import Any
 from .money import CENT, ZERO
 
 #: Engine version, stored with each decision: a change to the rules below is a new version.
-ENGINE_VERSION = 1
+ENGINE_VERSION = 2
 
 
 class Outcome(StrEnum):
@@ -56,6 +56,7 @@ EXCLUSIONS: tuple[str, ...] = (
     "identity",
     "evidence",
     "asked_for_person",
+    "wrote_to_us",
 )
 
 #: The flags an account can carry that are exclusions (the rest come from other facts).
@@ -156,6 +157,7 @@ class CaseFacts:
 
     ``flags``: the account's open flags (a subset of `FLAG_EXCLUSIONS`).
     ``evidence_reviewed``: every document given has been reviewed and at least one accepted.
+    ``wrote_to_us``: the cardholder sent a note with the request (a person reads it).
     """
 
     balance: Decimal
@@ -166,6 +168,7 @@ class CaseFacts:
     identity_verified: bool = True
     evidence_reviewed: bool = False
     asked_for_person: bool = False
+    wrote_to_us: bool = False
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -183,6 +186,7 @@ class CaseFacts:
             identity_verified=bool(data["identity_verified"]),
             evidence_reviewed=bool(data["evidence_reviewed"]),
             asked_for_person=bool(data["asked_for_person"]),
+            wrote_to_us=bool(data.get("wrote_to_us", False)),
         )
 
 
@@ -355,6 +359,11 @@ def _circumstance_rules(facts: CaseFacts, band: Band) -> list[RuleResult]:
             facts.asked_for_person,
             False,
         )
+    )
+    # What a cardholder writes to the bank with their request is read by a person before
+    # anything is agreed: it may tell of a circumstance no rule can see.
+    rules.append(
+        _rule("wrote_to_us", circumstance, not facts.wrote_to_us, facts.wrote_to_us, False)
     )
     return rules
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from cases.decisions.services import band_at_version
 from cases.decisions.texts import staff_rules
 from cases.models import AutoDecision, HardshipCase
-from plans.calculator.decision import Band, CaseFacts, PlanRequest, decide
+from plans.calculator.decision import ENGINE_VERSION, Band, CaseFacts, PlanRequest, decide
 
 
 def _language(option: str | None) -> str:
@@ -81,11 +81,28 @@ class Command(BaseCommand):
             raise CommandError(_("%(count)s decision(s) did not reproduce.") % {"count": failures})
 
     def _reproduce(self, record: AutoDecision) -> int:
+        if record.engine_version != ENGINE_VERSION:
+            self.stdout.write(
+                "  "
+                + _(
+                    "Decided by engine version %(then)s; this is version %(now)s, so it cannot "
+                    "be run again here."
+                )
+                % {"then": record.engine_version, "now": ENGINE_VERSION}
+            )
+            return 1
         band = Band.from_json(record.band)
         historical = band_at_version(record.policy_version)
-        if historical is not None and historical.as_json() | {"paused": band.paused} != (
-            band.as_json()
-        ):
+        if historical is None:
+            self.stdout.write(
+                "  "
+                + _(
+                    "Policy version %(version)s is not in the policy history: it cannot be checked."
+                )
+                % {"version": record.policy_version}
+            )
+            return 1
+        if historical.as_json() | {"paused": band.paused} != band.as_json():
             self.stdout.write(
                 "  "
                 + _("The stored band differs from policy version %(version)s.")

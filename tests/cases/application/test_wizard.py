@@ -1,5 +1,6 @@
 """The hardship application: a draft saved at every step, then submitted."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -140,8 +141,11 @@ def test_the_options_step_offers_recommended_plans_and_records_the_choice(
     page = client.get(_apply_url(case, "options")).content.decode()
     assert "Option 1" in page
     assert "Annualised rate" in page
+    shown = re.search(r'name="shown-2" value="([^"]+)"', page)
+    assert shown
     response = client.post(
-        _apply_url(case, "options"), {"version": case.version, "choice": "2", "note": "Please"}
+        _apply_url(case, "options"),
+        {"version": case.version, "choice": "2", "shown-2": shown.group(1), "note": "Please"},
     )
     assert response.url == _apply_url(case, "review")
     requested = Offer.objects.get(case=case, status="requested")

@@ -228,4 +228,11 @@ def test_the_default_risk_weights_rank_the_seeded_outcomes(seeded: str) -> None:
     assert outcomes == {"approve", "refer"}
     assert AutoDecision.objects.filter(sampled=True, review__isnull=False).exists()
     assert AutoDecision.objects.filter(sampled=True, review__isnull=True).exists()
+    from cases.decisions.services import referral_for
+
+    referred = AutoDecision.objects.get(case__account__card_last4="6009").case  # Zheng Hui
+    referral = referral_for(referred)
+    assert referral is not None  # her page explains the referral:
+    assert referral.choices == []  # her circumstances (charged off), not her choice,
+    assert referral.alternative is None  # so no plan is offered around a person's decision
     assert "Automatic decisions" in seeded

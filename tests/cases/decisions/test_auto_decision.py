@@ -3,14 +3,19 @@ the kill switch, pending policy changes, faults, stale and concurrent submission
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
 from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.db.models import ProtectedError
+from django.utils import timezone
 
 from accounts.models import User
-from cases.application.services import case_submit
-from cases.core import CaseActionRefused, CaseChanged
+from cases.application.services import PlanNoLongerFits, case_start, case_submit
+from cases.core import CaseActionRefused, CaseChanged, terms_from_json, terms_to_json
+from cases.corebanking.demo_cases import accept_offer
 from cases.decisions import services
 from cases.models import (
     AccountFlag,
@@ -23,9 +28,11 @@ from cases.models import (
     OfferStatus,
     Proposer,
 )
-from cases.planning import recommendations_for
+from cases.planning import first_due_date, recommendations_for
+from plans.models import PlanStatus, RepaymentPlan
 from tests.cases.conftest import fill_draft
 from tests.cases.decisions.conftest import must
+from tests.factories import CardAccountFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +85,15 @@ def test_the_decision_record_cannot_be_edited(ready, cardholder):
     record.outcome = "refer"
     with pytest.raises(ValueError, match="never changed"):
         record.save()
+    with pytest.raises(ValueError, match="never changed"):
+        AutoDecision.objects.filter(pk=record.pk).update(outcome="refer")
+    with pytest.raises(ValueError, match="never deleted"):
+        AutoDecision.objects.filter(pk=record.pk).delete()
+    with pytest.raises(ValueError, match="never deleted"):
+        record.delete()
+    with pytest.raises(ProtectedError):
+        HardshipCase.objects.filter(pk=ready.pk).delete()
+    assert AutoDecision.objects.get(pk=record.pk).outcome == "approve"
 
 
 def test_outside_the_band_refers_and_offers_an_alternative_in_band(ready, cardholder):
@@ -221,3 +237,98 @@ def test_a_decision_is_reproduced_from_its_record(ready, cardholder):
     )
     assert again.outcome.value == record.outcome
     assert [r.as_json() for r in again.rules] == record.rules
+
+
+# --- the cardholder, not one card ---------------------------------------------------------
+
+
+def other_card(holder: User, **balances: str) -> CardAccount:
+    values = {
+        "principal_balance": "3000.00",
+        "interest_balance": "0.00",
+        "penalty_interest_balance": "0.00",
+        "fees_balance": "0.00",
+    } | balances
+    return CardAccountFactory.create(
+        holder=holder,
+        card_last4="9999",
+        days_past_due=0,
+        status="current",
+        **{key: Decimal(value) for key, value in values.items()},
+    )
+
+
+def test_a_flag_on_another_card_of_the_cardholder_refers(ready, cardholder, agent):
+    AccountFlag.objects.create(account=other_card(cardholder), kind="insolvency", raised_by=agent)
+    case = submit(ready, cardholder)
+    record = AutoDecision.objects.get(case=case)
+    assert [r["code"] for r in record.rules if not r["passed"]] == ["insolvency"]
+
+
+def test_a_plan_broken_on_another_card_refers(ready, cardholder):
+    first = submit(ready, cardholder)
+    accept_offer(must(AutoDecision.objects.get(case=first).offer), cardholder)
+    RepaymentPlan.objects.filter(case=first).update(
+        status=PlanStatus.BROKEN, ended_at=timezone.now() - timedelta(days=30)
+    )
+    second = other_card(cardholder, principal_balance="9000.00", interest_balance="300.00")
+    later = fill_draft(case_start(account=second, actor=cardholder), cardholder)
+    facts = services.case_facts(later)
+    assert facts.broken_plan_12_months
+
+
+def test_the_amount_owed_is_on_every_card_of_the_cardholder(ready, cardholder):
+    alone = services.case_facts(ready).balance
+    other_card(cardholder, principal_balance="50000.00", fees_balance="12.34")
+    assert services.case_facts(ready).balance == alone + Decimal("50012.34")
+    case = submit(ready, cardholder)
+    failed = [r["code"] for r in AutoDecision.objects.get(case=case).rules if not r["passed"]]
+    assert failed == ["balance", "evidence"]
+
+
+def test_a_card_without_an_enrolled_holder_stands_alone(small_account):
+    assert services.holder_accounts(CardAccountFactory.create(holder=None, card_last4="1234")) == [
+        CardAccount.objects.get(card_last4="1234")
+    ]
+    assert services.holder_accounts(small_account) == [small_account]
+
+
+# --- what is decided is what was asked, today ------------------------------------------------
+
+
+def test_a_note_with_the_request_goes_to_a_person(ready, cardholder):
+    requested = ready.offers.get(status=OfferStatus.REQUESTED)
+    requested.rationale = "My partner died last month."
+    requested.save()
+    case = submit(ready, cardholder)
+    record = AutoDecision.objects.get(case=case)
+    assert case.status == CaseStatus.SUBMITTED
+    assert [r["code"] for r in record.rules if not r["passed"]] == ["wrote_to_us"]
+    referral = must(services.referral_for(case))
+    assert referral.alternative is None  # a person reads it; no plan is agreed around it
+
+
+def test_a_request_worked_out_on_an_earlier_day_is_not_sent(ready, cardholder):
+    # The plan was chosen three days ago: its first payment date is now less than a month off.
+    requested = ready.offers.get(status=OfferStatus.REQUESTED)
+    chosen_on = timezone.localdate() - timedelta(days=3)
+    requested.terms = terms_to_json(
+        replace(terms_from_json(requested.terms), start_date=first_due_date(chosen_on))
+    )
+    requested.save()
+    before = ready.version
+    with pytest.raises(PlanNoLongerFits, match="earlier day"):
+        case_submit(case=ready, actor=cardholder, version=ready.version)
+    ready.refresh_from_db()
+    assert ready.status == CaseStatus.DRAFT
+    assert ready.version == before
+    assert not AutoDecision.objects.filter(case=ready).exists()
+
+
+def test_a_request_on_balances_that_moved_is_not_sent(ready, cardholder):
+    CardAccount.objects.filter(pk=ready.account_id).update(fees_balance=Decimal("2150.00"))
+    ready.refresh_from_db()
+    with pytest.raises(PlanNoLongerFits, match="changed since"):
+        case_submit(case=ready, actor=cardholder, version=ready.version)
+    assert ready.offers.filter(status=OfferStatus.REQUESTED).count() == 1
+    assert not AutoDecision.objects.filter(case=ready).exists()

@@ -4,11 +4,13 @@ switch, flags, and manage.py explain_decision."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from cases.application.services import case_request_plan, case_start
@@ -35,6 +37,18 @@ def apply_url(case, step):
 @pytest.fixture
 def filled(small_account, cardholder) -> HardshipCase:
     return fill_draft(case_start(account=small_account, actor=cardholder), cardholder)
+
+
+def shown_on(page: str, rank: int) -> dict[str, str]:
+    """The fingerprint of option `rank` as the page carries it, to send back with the choice."""
+    match = re.search(rf'name="shown-{rank}" value="([^"]+)"', page)
+    assert match, f"option {rank} is on the page"
+    return {f"shown-{rank}": match.group(1)}
+
+
+def tamper(record: AutoDecision) -> QuerySet[AutoDecision]:
+    """The record as someone with the database itself would reach it (the model refuses)."""
+    return QuerySet[AutoDecision](model=AutoDecision).filter(pk=record.pk)
 
 
 def instant_rank(case) -> int:
@@ -91,7 +105,8 @@ def test_send_now_approves_at_once_and_shows_every_payment(client_for, cardholde
     rank = instant_rank(filled)
     assert f'data-testid="instant-{rank}"' in page
     response = client.post(
-        apply_url(filled, "options"), {"version": filled.version, "choice": f"send-{rank}"}
+        apply_url(filled, "options"),
+        {"version": filled.version, "choice": f"send-{rank}", **shown_on(page, rank)},
     )
     filled.refresh_from_db()
     assert response.url == filled.get_absolute_url()
@@ -164,8 +179,11 @@ def test_quality_review(client_for, supervisor, agent, cardholder, filled):
 
     NegotiationPolicy.objects.filter(pk=1).update(auto_sample_percent=Decimal("100"))
     rank = instant_rank(filled)
-    client_for(cardholder).post(
-        apply_url(filled, "options"), {"version": filled.version, "choice": f"send-{rank}"}
+    client = client_for(cardholder)
+    page = client.get(apply_url(filled, "options")).content.decode()
+    client.post(
+        apply_url(filled, "options"),
+        {"version": filled.version, "choice": f"send-{rank}", **shown_on(page, rank)},
     )
     decision = AutoDecision.objects.get(case=filled)
     assert decision.sampled
@@ -195,6 +213,12 @@ def test_the_switch_page(client_for, admin, supervisor, cardholder, filled):
     assert not services.is_paused()
     client.post(reverse("cases:auto_switch"), {"action": "pause", "reason": "Incident 42"})
     assert services.is_paused()
+    # Only the button pressed changes anything: a POST without it (or with another) resumes nothing.
+    for data in ({"reason": "no button"}, {"action": "resume!", "reason": "odd"}):
+        page = client.post(reverse("cases:auto_switch"), data)
+        assert page.status_code == 200
+        assert "Press Pause or Resume." in page.content.decode()
+        assert services.is_paused()
     case = submit(filled, cardholder)
     assert case.status == CaseStatus.SUBMITTED
     assert [r["code"] for r in case.decisions.get().rules if not r["passed"]][-1:] == ["paused"]
@@ -238,9 +262,18 @@ def test_explain_decision_reproduces_in_the_readers_language(cardholder, filled)
     out = StringIO()
     call_command("explain_decision", case.reference, "--language", "zh-hans", stdout=out)
     assert "自动" in out.getvalue()
-    # A tampered record does not reproduce.
+    # The version named is on record (a first decision records the baseline policy).
     record = AutoDecision.objects.get(case=case)
-    AutoDecision.objects.filter(pk=record.pk).update(outcome="refer")
+    assert services.band_at_version(record.policy_version) is not None
+    # A version that is not on record cannot be checked, and says so.
+    tamper(record).update(policy_version=record.policy_version + 999)
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("explain_decision", case.reference, "--language", "en", stdout=out)
+    assert "it cannot be checked" in out.getvalue()
+    tamper(record).update(policy_version=record.policy_version)
+    # A tampered record does not reproduce.
+    tamper(record).update(outcome="refer")
     with pytest.raises(CommandError):
         call_command("explain_decision", case.reference, stdout=StringIO())
     with pytest.raises(CommandError):
@@ -269,3 +302,54 @@ def test_income_and_spending_start_from_the_last_application_if_asked(
     page = client.get(apply_url(case, "money") + "?use=previous").content.decode()
     assert 'data-testid="statement-reused"' in page
     assert 'value="9000.00"' in page  # the wages of the earlier application
+
+
+def test_the_plan_asked_for_is_the_plan_that_was_shown(client_for, cardholder, filled):
+    client = client_for(cardholder)
+    page = client.get(apply_url(filled, "options")).content.decode()
+    assert 'data-testid="declaration"' in page  # sending confirms the statement is true
+    rank = instant_rank(filled)
+    offers_before = list(filled.offers.values_list("pk", "status", "terms"))
+    for shown in ({}, {f"shown-{rank}": "12:1.00:12.00"}):
+        response = client.post(
+            apply_url(filled, "options"),
+            {"version": filled.version, "choice": f"send-{rank}", **shown},
+            follow=True,
+        )
+        assert "The plans have changed since this page was shown" in response.content.decode()
+    filled.refresh_from_db()
+    assert filled.status == CaseStatus.DRAFT
+    assert list(filled.offers.values_list("pk", "status", "terms")) == offers_before
+    assert not AutoDecision.objects.filter(case=filled).exists()
+
+
+@pytest.mark.parametrize("choice", ["send-²", "²", "send-", "send-own-1", "٣"])
+def test_an_odd_choice_is_a_clear_message(client_for, cardholder, filled, choice):
+    response = client_for(cardholder).post(
+        apply_url(filled, "options"), {"version": filled.version, "choice": choice}
+    )
+    assert response.status_code == 200
+    assert "Choose one of the plans, or propose your own terms." in response.content.decode()
+    assert filled.offers.count() <= 1
+    assert not AutoDecision.objects.filter(case=filled).exists()
+
+
+def test_a_note_too_long_says_so(client_for, cardholder, filled):
+    rank = instant_rank(filled)
+    client = client_for(cardholder)
+    page = client.get(apply_url(filled, "options")).content.decode()
+    offers_before = list(filled.offers.values_list("pk", "status"))
+    response = client.post(
+        apply_url(filled, "options"),
+        {
+            "version": filled.version,
+            "choice": f"send-{rank}",
+            "note": "x" * 2001,
+            **shown_on(page, rank),
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Ensure this value has at most 2000 characters" in body
+    assert "Choose one of the plans" not in body
+    assert list(filled.offers.values_list("pk", "status")) == offers_before

@@ -158,6 +158,7 @@ def test_each_flag_refers_on_its_own(flag):
         ({"broken_plan_12_months": True}, "broken_plan"),
         ({"identity_verified": False}, "identity"),
         ({"asked_for_person": True}, "asked_for_person"),
+        ({"wrote_to_us": True}, "wrote_to_us"),
     ],
 )
 def test_other_exclusions_refer(change, code):
@@ -212,6 +213,7 @@ facts_strategy = st.builds(
     identity_verified=st.booleans(),
     evidence_reviewed=st.booleans(),
     asked_for_person=st.booleans(),
+    wrote_to_us=st.booleans(),
 )
 requests = st.builds(
     PlanRequest,
@@ -253,6 +255,7 @@ def test_an_approval_never_lies_outside_the_band(facts, request, band):
     assert not facts.flags
     assert not facts.broken_plan_12_months
     assert not facts.asked_for_person
+    assert not facts.wrote_to_us
     assert facts.identity_verified
     assert facts.balance <= band.evidence_above or facts.evidence_reviewed
 
