@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import time
@@ -76,6 +77,7 @@ class Draft:
     rank: int
     email: str
     client: Any = None
+    shown: str = ""  # the chosen option's fingerprint, as the plans page carries it
 
     @property
     def url(self) -> str:
@@ -211,6 +213,10 @@ def sign_in(drafts: list[Draft]) -> None:
         response = draft.client.get(draft.url)
         if response.status_code != 200:
             raise SystemExit(f"GET {draft.url} as {draft.email}: {response.status_code}")
+        match = re.search(rf'name="shown-{draft.rank}" value="([^"]+)"', response.content.decode())
+        if match is None:
+            raise SystemExit(f"GET {draft.url}: option {draft.rank} is not on the page")
+        draft.shown = match.group(1)
         draft.client.get(scale.TRIVIAL_PATH)
 
 
@@ -272,7 +278,12 @@ def send(draft: Draft) -> tuple[float, str]:
     """POST the send button; the elapsed ms and the outcome ("approve" or "referred")."""
     from cases.models import AutoDecision, CaseStatus, HardshipCase
 
-    data = {"version": str(draft.version), "choice": f"send-{draft.rank}", "note": ""}
+    data = {
+        "version": str(draft.version),
+        "choice": f"send-{draft.rank}",
+        f"shown-{draft.rank}": draft.shown,
+        "note": "",
+    }
     begin = time.perf_counter()
     response = draft.client.post(draft.url, data)
     elapsed = (time.perf_counter() - begin) * 1000
