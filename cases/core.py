@@ -278,15 +278,10 @@ def owed_moved_since(offer: Offer, case: HardshipCase) -> bool:
     """Whether what is owed now differs from what `offer` was worked out on by more than the
     policy's tolerance (a payment came in, fees were charged)."""
     from cases.policy.rules import current_policy
+    from cases.selectors import balance_of
 
     terms = terms_from_json(offer.terms)
     offered = terms.balance + terms.accrued_interest + terms.fees
-    account = case.account
-    now_owed = (
-        account.principal_balance
-        + account.interest_balance
-        + account.penalty_interest_balance
-        + account.fees_balance
-    )
+    now_owed = balance_of(case.account).total
     tolerance = current_policy().stale_offer_tolerance_percent
     return abs(now_owed - offered) * 100 > offered * tolerance

@@ -31,6 +31,12 @@ from plans.calculator import (
 )
 
 
+def shown_as(schedule: Schedule) -> str:
+    """What a plan showed, sent back with the choice of it: its length, largest payment and
+    total, so that the plan asked for is the plan that was on the page, or nothing."""
+    return f"{schedule.months}:{schedule.max_payment}:{schedule.total_payable}"
+
+
 def first_due_date(today: date | None = None) -> date:
     """Plans start a month from now: time to organise the first payment."""
     return add_months(today or timezone.localdate(), 1)

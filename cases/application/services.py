@@ -179,7 +179,8 @@ def plan_refusal(case: HardshipCase) -> str | None:
         return None
     # A plan worked out on an earlier day is not sent as it was: its first payment would now
     # come sooner than a plan allows, or what is owed has moved since (a payment, a fee).
-    if terms_from_json(requested.terms).start_date < first_due_date():
+    terms = terms_from_json(requested.terms)
+    if terms.start_date < first_due_date():
         return _(
             "The plan you chose was worked out on an earlier day, and its first payment "
             "would now come too soon. Here are the plans as they are today: choose again."
@@ -190,7 +191,7 @@ def plan_refusal(case: HardshipCase) -> str | None:
             "plans as they are today: choose again."
         )
     affordability = assess_affordability(statement, policy=affordability_policy())
-    payment = build_schedule(terms_from_json(requested.terms)).max_payment
+    payment = build_schedule(terms).max_payment
     currency = case.account.currency
     if affordability.disposable_income <= 0 or payment > affordability.disposable_income:
         return _(

@@ -48,7 +48,7 @@ from cases.models import (
     OfferStatus,
 )
 from cases.policy.rules import affordability_policy
-from plans.calculator import CalculatorError, Schedule, Statement, assess_affordability
+from plans.calculator import CalculatorError, Statement, assess_affordability
 
 WIZARD_STEPS: tuple[tuple[str, Any], ...] = (
     ("reason", gettext_lazy("Your situation")),
@@ -347,12 +347,6 @@ def _step_contact(request: AuthenticatedRequest, case: HardshipCase) -> HttpResp
     )
 
 
-def shown_as(schedule: Schedule) -> str:
-    """What an option showed, sent back with the choice: its length, largest payment and
-    total, so that the plan asked for is the plan that was on the page."""
-    return f"{schedule.months}:{schedule.max_payment}:{schedule.total_payable}"
-
-
 def _step_options(request: AuthenticatedRequest, case: HardshipCase) -> HttpResponse:
     result = planning.recommendations_for(case)
     if result is None:
@@ -378,7 +372,7 @@ def _step_options(request: AuthenticatedRequest, case: HardshipCase) -> HttpResp
                 if chosen is None:
                     raise CaseActionRefused(_("That plan is no longer available; choose again."))
                 # What is asked for is exactly what the page showed, or nothing.
-                if request.POST.get(f"shown-{rank}") != shown_as(chosen.schedule):
+                if request.POST.get(f"shown-{rank}") != planning.shown_as(chosen.schedule):
                     raise CaseActionRefused(
                         _(
                             "The plans have changed since this page was shown (another tab, or "
@@ -411,7 +405,7 @@ def _step_options(request: AuthenticatedRequest, case: HardshipCase) -> HttpResp
                 (
                     r,
                     [translate_message(m, currency=case.account.currency) for m in r.explanation],
-                    shown_as(r.schedule),
+                    planning.shown_as(r.schedule),
                 )
                 for r in recommendations
             ],

@@ -139,9 +139,9 @@ def _tell(story: DecisionStory) -> HardshipCase:
     wanted = "approve" if story.in_band else "refer"
     if record is None or record.outcome != wanted:
         raise CaseActionRefused(f"the demo request of {account.holder_name} did not {wanted}")
-    if story.accept and record is not None and record.offer is not None:
+    if story.accept and record.offer is not None:
         accept_offer(record.offer, holder)
-    if story.review and record is not None and record.sampled:
+    if story.review and record.sampled:
         team = demo_team()
         if team is not None:
             services.decision_review(

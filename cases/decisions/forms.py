@@ -11,8 +11,7 @@ from cases.models import FlagKind, Verdict
 class AlternativeForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     rank = forms.IntegerField(widget=forms.HiddenInput)
-    payment = forms.CharField(widget=forms.HiddenInput, max_length=30)
-    months = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=600)
+    shown = forms.CharField(widget=forms.HiddenInput, max_length=100)  # planning.shown_as
 
 
 class ReviewForm(forms.Form):

@@ -129,7 +129,7 @@ def band_at_version(version: int) -> engine.Band | None:
 def _baseline_version(policy: NegotiationPolicy) -> int:
     """Record the policy as it stands when it has no history yet (the row the first migration
     made), so that every decision names a version that can be looked up and checked."""
-    if policy.pk is None or policy._state.adding:
+    if policy._state.adding:
         policy.save()  # the defaults, kept: saving records them in the history
     else:
         NegotiationPolicy.history.bulk_history_create(
@@ -442,7 +442,7 @@ def referral_for(case: HardshipCase) -> Referral | None:
 
 @transaction.atomic
 def case_take_alternative(
-    *, case: HardshipCase, actor: User, version: int, rank: int, payment: str, months: int
+    *, case: HardshipCase, actor: User, version: int, rank: int, shown: str
 ) -> AutoDecision | None:
     """The cardholder takes the in-band plan offered beside a referral: it replaces their
     request and is decided again, on what is submitted now (never on what was shown before)."""
@@ -453,14 +453,11 @@ def case_take_alternative(
         raise CaseActionRefused(
             _("Someone is already looking at your request, so it can no longer be changed here.")
         )
+    from cases.planning import shown_as
+
     record = latest_decision(case)
     alternative = in_band_alternative(case, record) if record else None
-    if (
-        alternative is None
-        or alternative.rank != rank
-        or str(alternative.schedule.max_payment) != payment
-        or alternative.schedule.months != months
-    ):
+    if alternative is None or alternative.rank != rank or shown_as(alternative.schedule) != shown:
         raise CaseActionRefused(
             _("The plans we can agree at once have changed. Look at them again below.")
         )

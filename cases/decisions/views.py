@@ -40,8 +40,7 @@ def take_alternative(request: AuthenticatedRequest, case_id: int) -> HttpRespons
             actor=request.user,
             version=data["version"],
             rank=data["rank"],
-            payment=data["payment"],
-            months=data["months"],
+            shown=data["shown"],
         )
     except CaseActionRefused as refusal:
         messages.error(request, str(refusal))

@@ -198,8 +198,7 @@ def _case_page(
                 initial={
                     "version": case.version,
                     "rank": referral.alternative.rank,
-                    "payment": str(referral.alternative.schedule.max_payment),
-                    "months": referral.alternative.schedule.months,
+                    "shown": planning.shown_as(referral.alternative.schedule),
                 }
             )
             if referral and referral.alternative

@@ -28,7 +28,7 @@ from cases.models import (
     OfferStatus,
     Proposer,
 )
-from cases.planning import first_due_date, recommendations_for
+from cases.planning import first_due_date, recommendations_for, shown_as
 from plans.models import PlanStatus, RepaymentPlan
 from tests.cases.conftest import fill_draft
 from tests.cases.decisions.conftest import must
@@ -122,8 +122,7 @@ def test_outside_the_band_refers_and_offers_an_alternative_in_band(ready, cardho
         actor=cardholder,
         version=case.version,
         rank=alternative.rank,
-        payment=str(alternative.schedule.max_payment),
-        months=alternative.schedule.months,
+        shown=shown_as(alternative.schedule),
     )
     case.refresh_from_db()
     assert case.status == CaseStatus.AWAITING_CARDHOLDER
@@ -140,7 +139,7 @@ def test_a_stale_alternative_is_decided_on_what_is_submitted(ready, cardholder):
     case = submit(ready, cardholder)
     with pytest.raises(CaseActionRefused):
         services.case_take_alternative(
-            case=case, actor=cardholder, version=case.version, rank=1, payment="1.00", months=1
+            case=case, actor=cardholder, version=case.version, rank=1, shown="1:1.00:1.00"
         )
     case.refresh_from_db()
     assert case.status == CaseStatus.SUBMITTED

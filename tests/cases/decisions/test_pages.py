@@ -144,8 +144,7 @@ def test_a_referral_explains_and_offers_the_plan_that_can_be_agreed_now(
         {
             "version": case.version,
             "rank": alternative.rank,
-            "payment": str(alternative.schedule.max_payment),
-            "months": alternative.schedule.months,
+            "shown": must(re.search(r'name="shown" value="([^"]+)"', page)).group(1),
         },
     )
     assert response.url == case.get_absolute_url()
@@ -159,7 +158,7 @@ def test_another_cardholder_cannot_take_the_alternative(
     case = submit(filled, cardholder)
     response = client_for(other_cardholder).post(
         reverse("cases:take_alternative", args=[case.pk]),
-        {"version": case.version, "rank": 1, "payment": "1", "months": 1},
+        {"version": case.version, "rank": 1, "shown": "1:1:1"},
     )
     assert response.status_code == 404
 
